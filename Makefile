@@ -1,0 +1,74 @@
+# Media Portal: `make run` serves the site, `make test` runs every check.
+# Both work on a fresh machine: they create .venv and install what they need.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= mediaportal.settings
+
+.PHONY: run test serve worker beat lint messages bench clean
+
+$(VENV)/.installed-runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+gettext:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+
+chromium:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+# Development server: SQLite and in-process tasks unless REDIS_URL / DATABASE_URL
+# are set; with REDIS_URL, a Celery worker (all queues) and beat run beside it.
+run: export DEBUG ?= 1
+run: $(VENV)/.installed-runtime gettext
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+	$(PY) manage.py seed_demo
+	@$(PY) -c "from accounts.demo import DEMO_ACCOUNTS as A; print('\nDemo accounts:'); [print(f'  {a[\"email\"]:34} {a[\"password\"]}') for a in A]"
+	@echo "\nMedia Portal: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)\n"
+	@if [ -n "$$REDIS_URL" ]; then \
+		trap 'kill 0' EXIT INT TERM; \
+		$(VENV)/bin/celery -A mediaportal worker -Q mail,bulk,media -c 2 -l info & \
+		$(VENV)/bin/celery -A mediaportal beat -l info --schedule $(VENV)/celerybeat-schedule & \
+		$(PY) manage.py runserver 127.0.0.1:8000; \
+	else \
+		$(PY) manage.py runserver 127.0.0.1:8000; \
+	fi
+
+test: $(VENV)/.installed-dev gettext chromium
+	$(PY) tests/services.py
+	$(VENV)/bin/ruff check .
+	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+# Production-style server (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL...).
+serve: $(VENV)/.installed-runtime
+	$(PY) manage.py collectstatic --no-input -v0
+	$(VENV)/bin/gunicorn mediaportal.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+worker: $(VENV)/.installed-runtime
+	$(VENV)/bin/celery -A mediaportal worker -Q mail,bulk,media -l info
+
+beat: $(VENV)/.installed-runtime
+	$(VENV)/bin/celery -A mediaportal beat -l info
+
+messages: $(VENV)/.installed-dev
+	DEBUG=1 $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench
+	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l fr --ignore=.venv --ignore=tests --ignore=staticfiles
+
+bench: $(VENV)/.installed-dev
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

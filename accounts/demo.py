@@ -1,0 +1,39 @@
+"""Demo accounts for `seed_demo`: one member of staff, one media professional.
+The passwords are public by design (printed by `make run`); never seed them
+on a production database."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+DEMO_ACCOUNTS = [
+    {
+        "email": "staff@mediaportal.example", "password": "Staff-Demo-2026!",
+        "full_name": "Claire Dubois", "organisation": "Media Portal", "job_title": "Press officer",
+        "country": "Belgium", "preferred_language": "fr", "is_staff": True, "groups": ["Editors"],
+    },
+    {
+        "email": "journalist@mediaportal.example", "password": "Journalist-Demo-2026!",
+        "full_name": "Sam Okafor", "organisation": "Northern Broadcast News", "job_title": "Video editor",
+        "country": "United Kingdom", "preferred_language": "en", "is_staff": False, "groups": [],
+    },
+]
+
+
+def seed(stdout=None) -> None:
+    from allauth.account.models import EmailAddress
+
+    User = get_user_model()
+    for spec in DEMO_ACCOUNTS:
+        spec = dict(spec)
+        password, groups = spec.pop("password"), spec.pop("groups")
+        user, created = User.objects.get_or_create(email=spec["email"], defaults=spec)
+        if created:
+            user.set_password(password)
+            user.save()
+        for name in groups:
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        if stdout and created:
+            stdout.write(f"created demo account {user.email}")

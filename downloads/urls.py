@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "downloads"
+urlpatterns = [
+    path("videos/", views.video_list, name="video_list"),
+    path("videos/<slug:slug>/", views.video_detail, name="video_detail"),
+]

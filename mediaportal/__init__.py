@@ -1,0 +1,5 @@
+# Import the Celery app whenever Django starts, so @shared_task binds to it
+# in the web process and in workers alike.
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real local PostgreSQL and Redis, with
+defaults that `TEST_DATABASE_URL` / `TEST_REDIS_URL` can override (so two
+checkouts can run their suites side by side)."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mediaportal"
+)
+os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+
+from .settings import *  # noqa: E402,F403
+
+# Fast hashing: the suite creates many users; security of test hashes is moot.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
