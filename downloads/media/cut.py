@@ -424,7 +424,24 @@ class _SmartCut:
 
 
 def _reencode(source, destination, start, end, info: MediaInfo, report, quality: Quality) -> CutResult:
+    frames = encode_range(source, destination, start=start, end=end, info=info, quality=quality, report=report)
+    if frames == 0:
+        raise CutError("the range holds no frames")
+    return CutResult(method="reencode", frames=frames, reencoded_frames=frames, seconds=0)
+
+
+def encode_range(
+    source, destination, *, start: Fraction, end: Fraction, info: MediaInfo, quality: Quality,
+    report=None, max_height: int | None = None, gop: int | None = None,
+) -> int:
+    """Decode the frames of [start, end) and encode them to H.264/AAC MP4
+    (faststart), optionally scaled down to ``max_height``. Returns the frame count."""
+    report = report or (lambda fraction, force=False: None)
     total = max(round((end - start) * info.fps), 1)
+    width, height = info.width, info.height
+    if max_height and height > max_height:
+        width, height = round(width * max_height / height), max_height
+    width, height = width - width % 2, height - height % 2  # 4:2:0 needs even sizes
     frames = 0
     with av.open(source) as container:
         video = container.streams.video[0]
@@ -434,10 +451,11 @@ def _reencode(source, destination, start, end, info: MediaInfo, report, quality:
         start_ts, end_ts = start / tb, end / tb
         with _open_output(destination) as output:
             out_video = output.add_stream("libx264", rate=Fraction(info.fps))
-            out_video.width, out_video.height = info.width - info.width % 2, info.height - info.height % 2
-            out_video.pix_fmt = "yuv420p"
+            out_video.width, out_video.height, out_video.pix_fmt = width, height, "yuv420p"
             out_video.time_base = tb
             out_video.options = {"crf": str(quality.crf), "preset": quality.preset}
+            if gop:
+                out_video.options |= {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0"}
             _, audio = _add_audio(output, container, source, start, end, quality)
             mux = _Muxer(output, audio)
             container.seek(int(start_ts), stream=video, backward=True, any_frame=False)
@@ -447,8 +465,8 @@ def _reencode(source, destination, start, end, info: MediaInfo, report, quality:
                 if frame.pts >= end_ts - frame_ts / 2:
                     break
                 pts = int(frame.pts - start_ts)
-                if frame.format.name != "yuv420p" or frame.width != out_video.width or frame.height != out_video.height:
-                    frame = frame.reformat(width=out_video.width, height=out_video.height, format="yuv420p")
+                if frame.format.name != "yuv420p" or (frame.width, frame.height) != (width, height):
+                    frame = frame.reformat(width=width, height=height, format="yuv420p")
                 frame.pts, frame.time_base = pts, tb
                 frame.pict_type = av.video.frame.PictureType.NONE
                 for packet in out_video.encode(frame):
@@ -458,6 +476,4 @@ def _reencode(source, destination, start, end, info: MediaInfo, report, quality:
             for packet in out_video.encode(None):
                 mux.video(packet)
             mux.finish()
-    if frames == 0:
-        raise CutError("the range holds no frames")
-    return CutResult(method="reencode", frames=frames, reencoded_frames=frames, seconds=0)
+    return frames

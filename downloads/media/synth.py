@@ -76,8 +76,12 @@ def render_picture(number: int, spec: Spec, background: Image.Image, font) -> Im
     return image
 
 
-def make_video(path, spec: Spec = Spec(), title: str = "") -> None:
-    """Write a synthetic video to ``path`` following ``spec``."""
+def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = False) -> None:
+    """Write a synthetic video to ``path`` following ``spec`` (``audio_only``:
+    just the tone, for testing files without a picture)."""
+    if audio_only:
+        _make_audio_only(path, spec)
+        return
     frames = round(spec.seconds * spec.fps)
     background = Image.linear_gradient("L").resize((spec.width, spec.height)).convert("RGB")
     background = Image.merge("RGB", (background.getchannel(0), background.getchannel(0).rotate(90), Image.new("L", background.size, 90)))
@@ -133,3 +137,12 @@ def _write_tone(out, stream, first_sample: int, count: int, rate: int) -> None:
     frame.pts = first_sample
     frame.time_base = Fraction(1, rate)
     out.mux(stream.encode(frame))
+
+
+def _make_audio_only(path, spec: Spec) -> None:
+    with av.open(str(path), "w", format="mp4") as out:
+        audio = out.add_stream("aac", rate=spec.sample_rate, layout="stereo")
+        total = int(spec.seconds * spec.sample_rate)
+        for first in range(0, total, 1024):
+            _write_tone(out, audio, first, min(1024, total - first), spec.sample_rate)
+        out.mux(audio.encode(None))
