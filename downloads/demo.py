@@ -20,7 +20,7 @@ DEMO_VIDEOS = [
         "summary": "Delegations arrive at the conference centre on the first morning of the summit.",
         "shot_list": "00:00:00 Wide shot, motorcade approaching\n00:00:06 Medium shot, delegation leaving the cars\n00:00:12 Close-up, flags at the entrance",
         "recorded_at": "Brussels", "recorded_on": datetime.date(2026, 11, 20),
-        "spec": Spec(width=1280, height=720, fps=Fraction(25), seconds=20, gop=25, bframes=2, preset="veryfast", crf=22),
+        "spec": Spec(width=1280, height=720, fps=Fraction(25), seconds=12, gop=25, bframes=2, preset="veryfast", crf=22),
         "filename": "summit-arrivals.mp4",
     },
     {
@@ -28,7 +28,7 @@ DEMO_VIDEOS = [
         "summary": "The spokesperson answers questions from the press after the meeting of ministers.",
         "shot_list": "00:00:00 Wide shot of the press room\n00:00:05 Spokesperson at the podium",
         "recorded_at": "Brussels", "recorded_on": datetime.date(2026, 11, 21),
-        "spec": Spec(width=1920, height=1080, fps=Fraction(30), seconds=10, gop=60, bframes=2, preset="veryfast", crf=22),
+        "spec": Spec(width=1920, height=1080, fps=Fraction(30), seconds=6, gop=60, bframes=2, preset="veryfast", crf=22),
         "filename": "press-conference.mp4",
     },
     {

@@ -32,10 +32,11 @@ def media_files(tmp_path_factory):
 
 
 @pytest.fixture
-def make_video_row(db, media_files):
+def make_video_row(db, media_files, django_capture_on_commit_callbacks):
     def make(source="bframes", *, title="Summit arrivals", publish=True, **fields):
         path = media_files[source]
-        with path.open("rb") as handle:
+        # Ingest is queued on commit; run it (eagerly) as a real commit would.
+        with path.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
             video = services.video_create(title=title, master=File(handle, name=path.name), publish=publish, **fields)
         video.refresh_from_db()
         return video
