@@ -62,7 +62,7 @@ class Rendition(models.Model):
 
     class Kind(models.TextChoices):
         MASTER = "master", _("Original master")
-        WEB = "web", _("Web proxy (H.264/AAC, up to 720p)")
+        WEB = "web", _("Web version")
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="renditions")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
