@@ -55,6 +55,20 @@ def read_frame_number(image: Image.Image) -> int:
     return number
 
 
+def read_frame_number_fast(frame) -> int:
+    """:func:`read_frame_number` straight from a decoded 8-bit YUV frame's
+    luma plane (no RGB conversion: fast enough for minutes of 1080p)."""
+    plane = frame.planes[0]
+    data = memoryview(plane)
+    block, left = _block_geometry(frame.width)
+    row = (block // 2) * plane.line_size
+    number = 0
+    for bit in range(BITS):
+        x = left + bit * block + block // 2
+        number = (number << 1) | (1 if data[row + x] > 127 else 0)
+    return number
+
+
 def timecode(frame: int, fps: Fraction) -> str:
     rate = round(fps)
     seconds, ff = divmod(frame, rate)
