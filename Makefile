@@ -68,6 +68,7 @@ messages: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l fr --ignore=.venv --ignore=tests --ignore=staticfiles
 
 bench: $(VENV)/.installed-dev
+	@command -v nginx >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
 	for script in bench/*.py; do $(PY) $$script || exit 1; done
 
 clean:
