@@ -29,8 +29,8 @@ def video_search(*, query: str = "", language: str = "", date_from=None, date_to
     return videos.order_by("-published_at", "-created_at")
 
 
-def download_list_for_user(*, user, limit: int = 50) -> QuerySet[Download]:
-    return Download.objects.filter(user=user).select_related("video", "rendition")[:limit]
+def download_list_for_user(*, user) -> QuerySet[Download]:
+    return Download.objects.filter(user=user).select_related("video", "rendition")
 
 
 def clip_visible(*, clip_id: int, user) -> Clip | None:

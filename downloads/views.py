@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +47,10 @@ def video_detail(request, slug):
         "ready": video.status == Video.Status.READY,
         "max_clip_seconds": settings.CLIP_MAX_SECONDS,
     })
+
+
+@login_required
+def download_history(request):
+    """The user's own downloads, newest first."""
+    page = Paginator(selectors.download_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "downloads/download_history.html", {"page": page, "downloads": page.object_list})

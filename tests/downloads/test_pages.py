@@ -80,3 +80,19 @@ def test_logged_in_users_get_a_button_per_rendition_and_the_clip_panel(client, d
 def test_video_page_in_french(client, make_video_row):
     html = client.get(make_video_row("bframes").get_absolute_url().replace("/en/", "/fr/")).content.decode()
     assert "Se connecter pour télécharger" in html
+
+
+def test_each_user_sees_only_their_own_download_history(client, django_user_model, make_video_row):
+    from downloads import services
+
+    video = make_video_row("bframes")
+    rendition = video.renditions.get()
+    sam = django_user_model.objects.create_user("sam@example.org", "x")
+    other = django_user_model.objects.create_user("other@example.org", "x")
+    services.download_record(user=sam, rendition=rendition, clip=None, byte_start=0, byte_end=99, sent=100)
+    services.download_record(user=other, rendition=rendition, clip=None, byte_start=0, byte_end=99, sent=100)
+    assert client.get("/en/account/downloads/").status_code == 302  # to the login page
+    client.force_login(sam)
+    response = client.get("/en/account/downloads/")
+    assert [d.user for d in response.context["downloads"]] == [sam]
+    assert video.title in response.content.decode()
