@@ -54,6 +54,23 @@ def test_set_in_and_out_then_download_the_clip(live_server, page, login_as, cele
     assert page.locator(".clip-job progress").get_attribute("value") == "100"
     assert "copying the original frames" in page.locator(".clip-method").inner_text()
 
+    # The clip plays to the end in Chromium's own decoder, without an error.
+    played = page.evaluate(
+        """(url) => new Promise((done) => {
+            const clip = document.createElement('video');
+            clip.muted = true;
+            clip.onended = () => done({ended: true, duration: clip.duration, frames: clip.getVideoPlaybackQuality().totalVideoFrames});
+            clip.onerror = () => done({error: clip.error && clip.error.message});
+            clip.src = url;
+            document.body.appendChild(clip);
+            clip.play();
+        })""",
+        link.get_attribute("href"),
+    )
+    assert played.get("ended"), played
+    assert abs(played["duration"] - 3.08) < 0.03
+    assert played["frames"] >= 70  # headless Chromium may drop a few while playing
+
     with page.expect_download() as download_info:
         link.click()
     path = tmp_path / download_info.value.suggested_filename
