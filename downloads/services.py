@@ -5,6 +5,7 @@ import logging
 import math
 from fractions import Fraction
 
+import av
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -91,7 +92,7 @@ def video_ingest(*, video: Video) -> Video:
             _make_stills(video, path, info)
             if not _browser_ready(info):
                 _make_web_proxy(video, path, info)
-    except (ProbeError, media_cut.CutError, ValueError, OSError) as exc:
+    except (ProbeError, media_cut.CutError, av.FFmpegError, ValueError, OSError) as exc:
         logger.warning("ingest of video %s failed: %s", video.pk, exc)
         video.status, video.failure_reason = Video.Status.FAILED, str(exc)
         video.save(update_fields=["status", "failure_reason", "updated_at"])
@@ -159,15 +160,24 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
             )
     except IntegrityError:  # an identical request won the race: share its clip
         clip, created = Clip.objects.get(rendition=rendition, start_frame=first, end_frame=last), False
-    if not created and clip.status == Clip.Status.FAILED:
-        updated = Clip.objects.filter(pk=clip.pk, status=Clip.Status.FAILED).update(
-            status=Clip.Status.QUEUED, progress=0, error=""
+    if not created and (clip.status == Clip.Status.FAILED or _stalled(clip)):
+        # Failed, or its job was lost (a worker gone without a redelivery): try again.
+        updated = Clip.objects.filter(pk=clip.pk, status=clip.status).update(
+            status=Clip.Status.QUEUED, progress=0, error="", created_at=timezone.now()
         )
         created = bool(updated)
         clip.refresh_from_db()
     if created:
         transaction.on_commit(lambda: clip_render_task.delay(clip.pk))
     return clip
+
+
+def _stalled(clip: Clip) -> bool:
+    """Queued or running for longer than any render may take."""
+    if clip.status not in (Clip.Status.QUEUED, Clip.Status.RUNNING):
+        return False
+    since = clip.started_at or clip.created_at
+    return since < timezone.now() - timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
 def clip_render(*, clip: Clip) -> Clip:
@@ -191,7 +201,7 @@ def clip_render(*, clip: Clip) -> Clip:
         with local_path(rendition.file) as source, scratch_file(".mp4") as output:
             result = media_cut.cut(source, output, start=start, end=end, info=info, progress=progress, quality=_quality())
             name = store(output, f"clips/{clip.download_name()}")
-    except (media_cut.CutError, OSError, ValueError) as exc:
+    except (media_cut.CutError, av.FFmpegError, OSError, ValueError) as exc:
         logger.warning("clip %s failed: %s", clip.pk, exc)
         Clip.objects.filter(pk=clip.pk).update(status=Clip.Status.FAILED, error=str(exc), finished_at=timezone.now())
         clip.refresh_from_db()

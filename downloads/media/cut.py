@@ -21,6 +21,7 @@ point, the same mechanism that hides every AAC encoder's priming samples.
 Other audio codecs are decoded and encoded to AAC with sample accuracy.
 """
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from . import h264
 from .probe import MediaInfo
 
 Progress = Callable[[float], None]
+logger = logging.getLogger(__name__)
 
 
 class CutError(Exception):
@@ -73,9 +75,11 @@ def cut(
     if method in ("auto", "smart") and _smart_cut_possible(info):
         try:
             result = _SmartCut(source, destination, start, end, info, report, quality).run()
-        except NotSmartCuttable:
+        except (NotSmartCuttable, av.FFmpegError) as exc:
+            # A source the smart cut cannot copy safely: the slow path is exact.
             if method == "smart":
                 raise
+            logger.info("smart cut not possible (%s); re-encoding", exc)
     if result is None:
         result = _reencode(source, destination, start, end, info, report, quality)
     result.seconds = time.monotonic() - began

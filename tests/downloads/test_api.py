@@ -160,3 +160,27 @@ def test_unknown_clip_is_404(api, video):
 
 def test_only_get_and_post(api, video):
     assert api.put("/api/clips/", "{}", content_type="application/json").status_code == 405
+
+
+def test_a_clip_whose_job_was_lost_is_queued_again(api, video, settings, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+    long_ago = timezone.now() - timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    Clip.objects.filter(pk=clip_id).update(status=Clip.Status.RUNNING, started_at=long_ago, file="")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
+    assert again["id"] == clip_id
+    assert Clip.objects.get(pk=clip_id).status == Clip.Status.READY
+
+
+def test_a_recent_running_clip_is_not_started_twice(api, video, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+    Clip.objects.filter(pk=clip_id).update(status=Clip.Status.RUNNING, started_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
+    assert again["status"] == "running" and callbacks == []
