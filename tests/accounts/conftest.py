@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client, TestCase
 
 from .factories import UserFactory
 
@@ -11,6 +12,21 @@ def code_in(message) -> str:
     """The code in a sent message (Django's outbox or a parsed SMTP message)."""
     body = message.body if hasattr(message, "body") else message.get_body(("plain",)).get_content()
     return CODE.search(body).group(1)
+
+
+class CommittingClient(Client):
+    """Runs the on-commit callbacks of each request when it ends, as a real
+    commit would; inside a test's transaction they would wait for the end of
+    the test. Mail is queued on commit, so this is what sends it."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client():
+    return CommittingClient()
 
 
 @pytest.fixture
