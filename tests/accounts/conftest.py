@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.test import Client, TestCase
+from django.utils import translation
 
 from .factories import UserFactory
 
@@ -22,6 +23,14 @@ class CommittingClient(Client):
     def request(self, **request):
         with TestCase.captureOnCommitCallbacks(execute=True):
             return super().request(**request)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A request in French leaves French active in this thread: start each
+    # test in English.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
