@@ -22,7 +22,7 @@
         var check = RULES[item.dataset.rule];
         if (!check) { return; }
         var met = check(input.value, min);
-        item.classList.toggle("met", met);
+        item.classList.toggle("met", met && input.value.length > 0);
         item.classList.toggle("unmet", !met && input.value.length > 0);
       });
     }
