@@ -47,7 +47,7 @@ test: $(VENV)/.installed-dev gettext chromium
 	$(PY) tests/services.py
 	$(VENV)/bin/ruff check .
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv
-	$(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=mediaportal.settings_test $(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
