@@ -3,7 +3,7 @@
 (sign-up, reset, change, admin, ``createsuperuser``).
 
 Characters are classified by their Unicode category, the same way the live
-checklist (``accounts/static/accounts/password-rules.js``) does in the browser,
+checklist (``accounts/static/accounts/account-forms.js``) does in the browser,
 so the checklist and the server agree:
 
 - upper-case letter: ``Lu`` or ``Lt`` (``A``, ``É``, ``Ж``);
@@ -126,8 +126,4 @@ class PasswordPolicyValidator:
     @staticmethod
     def checklist() -> list[dict]:
         """The rules as the form's live checklist shows them."""
-        return [{"code": rule.code, "label": _label(rule)} for rule in RULES]
-
-
-def _label(rule: Rule) -> str:
-    return rule.label % {"min": MIN_LENGTH} if rule.code == "length" else str(rule.label)
+        return [{"code": rule.code, "label": str(rule.label % {"min": MIN_LENGTH})} for rule in RULES]

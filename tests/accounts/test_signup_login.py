@@ -63,7 +63,7 @@ def test_signup_page_shows_the_password_checklist_and_its_script(client):
     assert 'data-password-rules-for="id_password1"' in page
     assert 'aria-describedby="id_password1-rules"' in page
     assert '<li data-rule="symbol">' in page
-    assert "/static/accounts/password-rules.js" in page
+    assert "/static/accounts/account-forms.js" in page
     assert "<script>" not in page, "the CSP forbids inline scripts"
 
 
