@@ -116,3 +116,11 @@ def test_login_page_in_french(client):
     page = client.get("/fr/accounts/login/").content.decode()
     assert "Se connecter" in page
     assert "Mot de passe oublié ?" in page
+
+
+def test_disabled_account_is_told_so(client, user):
+    user.is_active = False
+    user.save()
+    response = client.post(LOGIN, {"login": user.email, "password": PASSWORD}, follow=True)
+    assert SESSION_KEY not in client.session
+    assert "This account has been disabled." in response.content.decode()
