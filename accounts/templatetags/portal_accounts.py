@@ -1,5 +1,6 @@
 from allauth.account.utils import get_next_redirect_url
 from django import template
+from django.conf import settings
 
 from accounts.validators import MIN_LENGTH, PasswordPolicyValidator
 
@@ -32,3 +33,11 @@ def with_next(context, url: str) -> str:
 
     next_url = safe_next(context)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+@register.simple_tag
+def code_input(field):
+    """A code input that brings up the digit keypad on phones when codes are
+    digits (allauth ignores the dash and spaces people type or leave out)."""
+    attrs = {"inputmode": "numeric"} if settings.ALLAUTH_USER_CODE_FORMAT.get("numeric") else {}
+    return field.as_widget(attrs=attrs)

@@ -106,6 +106,14 @@ def test_unknown_address_gets_the_same_answer(client, user, outbox):
     assert not re.search(r"\d{4}-\d{4}", outbox[1].body)
 
 
+def test_code_typed_without_the_dash_or_with_spaces_works(client, user, outbox):
+    ask_code(client, user.email)
+    page = client.get(CONFIRM).content.decode()
+    assert 'inputmode="numeric"' in page and 'autocomplete="one-time-code"' in page
+    typed = " " + code_in(outbox[0]).replace("-", " ") + " "
+    assert client.post(CONFIRM, {"code": typed})["Location"] == COMPLETE
+
+
 def test_upper_case_address_finds_the_account(client, user, outbox):
     ask_code(client, user.email.upper())
     code = code_in(outbox[0])
