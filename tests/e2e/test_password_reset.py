@@ -27,7 +27,7 @@ def test_forgot_password_from_a_video_page(celery_worker, smtp_server, live_serv
     video_url = f"{live_server.url}/en/videos/{video.slug}/"
 
     page.goto(video_url)
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Log in", exact=True).click()
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email").fill(user.email)
     page.get_by_role("button", name="Send me a code").click()
@@ -65,7 +65,7 @@ def test_forgot_password_from_a_video_page(celery_worker, smtp_server, live_serv
     page.get_by_role("link", name="Back to the page you were on").click()
     page.wait_for_url(video_url)
 
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Log in", exact=True).click()
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Log in").click()
