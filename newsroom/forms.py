@@ -20,7 +20,7 @@ class ArticleFilterForm(forms.Form):
         empty_label=_("All topics"),
         error_messages={"invalid_choice": _("There is no such topic.")},
     )
-    month = forms.CharField(label=_("Month"), required=False, max_length=7)
+    month = forms.CharField(label=_("Month"), required=False, max_length=20)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())

@@ -1,11 +1,18 @@
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from newsroom import images
 
 from .factories import jpeg_bytes
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def _png(width, height, mode="1") -> bytes:
