@@ -58,6 +58,9 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Publication"), {"fields": ["status", "published_at", "author", "last_editor", "created_at", "updated_at"]}),
     ]
 
+    class Media:
+        css = {"all": ["newsroom/admin.css"]}
+
     def get_autocomplete_fields(self, request):
         # Autocomplete needs search_fields on the video admin (downloads app);
         # until it has them, staff pick videos from a two-pane list instead.
@@ -90,23 +93,23 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"), ordering="status")
     def publication_state(self, obj):
         if obj.is_live:
-            return format_html('<span class="state state-live" style="color:#1d7a3a">● {}</span>', _("On the site"))
+            return format_html('<span class="state state-live">● {}</span>', _("On the site"))
         if obj.is_scheduled:
-            return format_html('<span class="state state-scheduled" style="color:#9a6700">◷ {}</span>', _("Scheduled"))
-        return format_html('<span class="state state-draft" style="color:#5a6878">○ {}</span>', _("Draft"))
+            return format_html('<span class="state state-scheduled">◷ {}</span>', _("Scheduled"))
+        return format_html('<span class="state state-draft">○ {}</span>', _("Draft"))
 
     @admin.display(description=_("image"))
     def hero_thumbnail(self, obj):
         if not obj.hero_image:
             return "—"
-        return format_html('<img src="{}" alt="" style="height:40px;width:auto" loading="lazy">', obj.hero_image.url)
+        return format_html('<img class="hero-thumbnail" src="{}" alt="" loading="lazy">', obj.hero_image.url)
 
     @admin.display(description=_("preview"))
     def hero_preview(self, obj):
         if not obj.hero_image:
             return _("No image yet.")
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:480px;height:auto"><br>{} × {} px',
+            '<img class="hero-preview" src="{}" alt="{}">{} × {} px',
             obj.hero_image.url, obj.hero_alt, obj.hero_width, obj.hero_height,
         )
 

@@ -56,7 +56,7 @@ class HeroImageField(forms.FileField):
 class ArticleAdminForm(forms.ModelForm):
     """Admin form: checks the hero image with Pillow and keeps translations coherent."""
 
-    hero_image = HeroImageField(label=_("hero image"), required=False, widget=AdminFileWidget)
+    hero_image = HeroImageField(label=_("Hero image"), required=False, widget=AdminFileWidget)
 
     class Meta:
         model = Article

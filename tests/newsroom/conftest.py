@@ -1,24 +1,18 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-
-def _staff(email: str, group: str):
-    user = get_user_model().objects.create_user(email=email, password="Long-Enough-Pass-42", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
+from .factories import staff_user
 
 
 @pytest.fixture
 def editor(db):
-    """A member of the Editors group (created by newsroom's data migration): not a superuser."""
-    return _staff("editor@example.org", "Editors")
+    """A member of the Editors group: not a superuser."""
+    return staff_user("editor@example.org", "Editors")
 
 
 @pytest.fixture
 def writer(db):
     """A member of the Staff group: writes drafts, may not publish."""
-    return _staff("writer@example.org", "Staff")
+    return staff_user("writer@example.org", "Staff")
 
 
 @pytest.fixture(autouse=True)
