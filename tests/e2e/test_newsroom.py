@@ -30,8 +30,14 @@ def _add_article(page, base, *, language, title, standfirst, translation_of=None
     page.wait_for_selector(".messagelist .success")
 
 
-def test_staff_publish_an_article_that_appears_in_both_languages(live_server, page):
-    editor = staff_user("editor@example.org", "Editors", password=PASSWORD)
+@pytest.fixture
+def editor(transactional_db):
+    # Made before Playwright starts: its greenlets would give this thread a
+    # second database connection that the test database teardown cannot see.
+    return staff_user("editor@example.org", "Editors", password=PASSWORD)
+
+
+def test_staff_publish_an_article_that_appears_in_both_languages(editor, live_server, page):
     base = live_server.url
 
     page.goto(f"{base}/admin/login/")
