@@ -161,6 +161,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LI
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "UTC"
 
+# --- Downloads ----------------------------------------------------------------
+# Longest clip a user may ask for, in seconds.
+CLIP_MAX_SECONDS = env.int("CLIP_MAX_SECONDS", default=15 * 60)
+# Rendered clips are deleted this many days after they were made.
+CLIP_RETENTION_DAYS = env.int("CLIP_RETENTION_DAYS", default=7)
+# x264 settings for re-encoded frames (clip edges, full re-encodes, web proxies).
+CLIP_ENCODER_PRESET = env.str("CLIP_ENCODER_PRESET", default="superfast")
+CLIP_ENCODER_CRF = env.int("CLIP_ENCODER_CRF", default=16)
+# "app": the app streams files itself (sendfile under gunicorn);
+# "nginx": the app answers with X-Accel-Redirect and nginx sends the bytes.
+DOWNLOADS_DELIVERY = env.str("DOWNLOADS_DELIVERY", default="app")
+SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env.str("SENDFILE_URL", default="/protected")
+CELERY_BEAT_SCHEDULE = {
+    "clips-expire": {"task": "downloads.tasks.clip_expire_task", "schedule": 60 * 60},
+}
+
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -16,3 +16,5 @@ from .settings import *  # noqa: E402,F403
 # Fast hashing: the suite creates many users; security of test hashes is moot.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inline unless a test starts a real worker (the celery_worker fixture).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("downloads.api_urls")),
 ]
 
 # --- Newsroom: one sitemap for articles (each in its language) and videos ---

@@ -13,6 +13,9 @@ from mediaportal.celery import app as celery_app
 
 ALL_QUEUES = ["mail", "bulk", "media"]
 
+# Fixtures of one app that other apps' tests (and browser tests) use too.
+pytest_plugins = ["tests.downloads.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path_factory):
