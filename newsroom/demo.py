@@ -58,6 +58,7 @@ ARTICLES = {
 }
 EVENT_DATE = date(2026, 11, 12)
 CREDIT = "Media Portal / Demo"
+RELATED_VIDEO_SLUGS = ["demo-summit-arrivals", "demo-press-conference"]
 
 
 def _hero_image() -> bytes:
@@ -83,7 +84,10 @@ def seed(stdout=None) -> None:
     for slug, name_en, name_fr in TOPICS:
         topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name_en": name_en, "name_fr": name_fr})
         topics.append(topic)
-    video = Video.objects.filter(slug__startswith="demo-").first()
+    # The downloads seeder's summit footage fits the story; any demo video otherwise.
+    videos = list(Video.objects.filter(slug__in=RELATED_VIDEO_SLUGS)) or list(
+        Video.objects.filter(slug__startswith="demo-")[:1]
+    )
     published_at = timezone.make_aware(datetime.combine(EVENT_DATE, datetime.min.time())) + timedelta(hours=17)
     original = None
     for language in ("en", "fr"):
@@ -98,8 +102,7 @@ def seed(stdout=None) -> None:
             article.hero_image.save(f"river-basin-summit.{checked.extension}", ContentFile(checked.content))
         article_renditions_make(article=article)
         article.topics.add(*topics)
-        if video is not None:
-            article.related_videos.add(video)
+        article.related_videos.add(*videos)
         if stdout and created:
             stdout.write(f"created demo article ({language}) {article.title}")
         original = original or article
