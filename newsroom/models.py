@@ -108,6 +108,8 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        if translation.get_language() == self.language:  # the usual case: no switch needed
+            return reverse("newsroom:article_detail", kwargs={"slug": self.slug})
         with translation.override(self.language):
             return reverse("newsroom:article_detail", kwargs={"slug": self.slug})
 

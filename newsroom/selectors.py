@@ -55,7 +55,8 @@ def article_list_published(
         articles = articles.filter(published_at__year=month.year, published_at__month=month.month)
     if query:
         articles = article_search(articles, query=query, language=language)
-    return _with_cards(articles)
+    # Cards show no body: leave the longest column in the database.
+    return _with_cards(articles).defer("body")
 
 
 def article_get_published(*, language: str, slug: str) -> Article | None:
