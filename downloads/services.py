@@ -2,7 +2,6 @@
 download records. Views and tasks call these; they hold the rules."""
 
 import logging
-import math
 from fractions import Fraction
 
 import av
@@ -137,14 +136,9 @@ def _make_web_proxy(video: Video, path: str, info: MediaInfo) -> None:
 # --- Clips --------------------------------------------------------------------
 
 def frame_range(*, rendition: Rendition, start: float, end: float) -> tuple[int, int]:
-    """Source frames whose timestamps fall in [start, end) (seconds from the
-    video's start): the first frame at or after ``start`` up to, not
-    including, the first frame at or after ``end``."""
-    fps = rendition.fps
-    eps = Fraction(1, 10**6)
-    first = math.ceil(Fraction(start) * fps - eps)
-    last = math.ceil(Fraction(end) * fps - eps)
-    return first, last
+    """Source frames whose timestamps fall in [start, end), in seconds from
+    the video's first frame (as the player counts)."""
+    return media_cut.frame_range(rendition.fps, start, end)
 
 
 def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Clip:

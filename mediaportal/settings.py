@@ -116,7 +116,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name", "organisation"]},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.validators.PasswordPolicyValidator"},
 ]
@@ -133,6 +136,35 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Codes: 8 digits shown as 1234-5678 (26.6 bits), easy to read aloud or type on
+# a phone; three wrong tries kill a code. allauth 65.21 documents
+# ACCOUNT_PASSWORD_RESET_BY_CODE_FORMAT but reads ..._CODE_CODE_FORMAT: set
+# both (tests/accounts/test_reset.py checks the format that comes out).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 8, "dashed": True}
+ACCOUNT_PASSWORD_RESET_BY_CODE_CODE_FORMAT = ALLAUTH_USER_CODE_FORMAT
+ACCOUNT_PASSWORD_RESET_BY_CODE_FORMAT = ALLAUTH_USER_CODE_FORMAT
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_FORMAT = ALLAUTH_USER_CODE_FORMAT
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
+# Seconds before "Send a new code" may be used again (accounts/services.py).
+PASSWORD_RESET_CODE_RESEND_WAIT = 30
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/m/ip,30/h/ip",
+    # Asking for a reset code, and every "Send a new code", per address and per IP.
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    # Typing a reset code (each code also dies after three wrong tries).
+    "confirm_password_reset_code": "10/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
 
 # --- Mail ---------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

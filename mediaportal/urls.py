@@ -21,6 +21,7 @@ urlpatterns = [
 urlpatterns += [path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap")]
 
 urlpatterns += i18n_patterns(
+    path("accounts/", include("accounts.allauth_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("downloads.urls")),

@@ -22,6 +22,7 @@ Other audio codecs are decoded and encoded to AAC with sample accuracy.
 """
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -67,8 +68,14 @@ def cut(
 ) -> CutResult:
     """Write the clip ``[start, end)`` of ``source`` to ``destination`` (an MP4
     with faststart). ``start``/``end`` are seconds on the source's timeline."""
-    if end <= start:
-        raise CutError("the out point must come after the in point")
+    # Work on frame boundaries: the first frame at or after each point. The
+    # clip's timeline then starts exactly on its first frame.
+    origin = _origin(info)
+    first, last = frame_range(info.fps, start - origin, end - origin)
+    if last <= first:
+        raise CutError("the range holds no frames")
+    fps = Fraction(info.fps)
+    start, end = origin + first / fps, origin + last / fps
     began = time.monotonic()
     report = _throttled(progress)
     result = None
@@ -85,6 +92,20 @@ def cut(
     result.seconds = time.monotonic() - began
     report(1.0, force=True)
     return result
+
+
+def _origin(info: MediaInfo) -> Fraction:
+    return Fraction(info.start_time).limit_denominator(1_000_000)
+
+
+def frame_range(fps, start, end) -> tuple[int, int]:
+    """Numbers [first, last) of the frames whose timestamps fall in [start, end),
+    counting seconds from the first frame: the first frame at or after
+    ``start`` up to, not including, the first frame at or after ``end``."""
+    fps, tolerance = Fraction(fps), Fraction(1, 1_000_000)
+    first = math.ceil(Fraction(start) * fps - tolerance)
+    last = math.ceil(Fraction(end) * fps - tolerance)
+    return max(first, 0), last
 
 
 def _smart_cut_possible(info: MediaInfo) -> bool:
@@ -325,8 +346,8 @@ class _SmartCut:
         for packet in packets:
             if packet.dts is None:
                 raise NotSmartCuttable("packet without decode time")
-            packet.pts = int(packet.pts - self.start_ts)
-            packet.dts = int(packet.dts - self.start_ts)
+            packet.pts = round(packet.pts - self.start_ts)
+            packet.dts = round(packet.dts - self.start_ts)
             packet.stream = self.out_video
             self.mux.video(packet)
             self.frames += 1
@@ -415,10 +436,10 @@ class _SmartCut:
                 raise NotSmartCuttable("encoder parameter sets changed")
         kept = [u for u in units if h264.nal_type(u) not in (h264.NAL_SPS, h264.NAL_PPS, h264.NAL_AUD)]
         out = av.Packet(h264.join_avcc(kept, self.length_size))
-        pts = int(source_pts[packet.pts] - self.start_ts)
+        pts = round(source_pts[packet.pts] - self.start_ts)
         out.pts, out.dts = pts, pts - self.delay
         out.time_base = self.tb
-        out.duration = int(self.frame_ts)
+        out.duration = round(self.frame_ts)
         out.is_keyframe = any(h264.nal_type(u) == h264.NAL_IDR for u in kept)
         out.stream = self.out_video
         self.mux.video(out)
@@ -468,7 +489,7 @@ def encode_range(
                     continue
                 if frame.pts >= end_ts - frame_ts / 2:
                     break
-                pts = int(frame.pts - start_ts)
+                pts = round(frame.pts - start_ts)
                 if frame.format.name != "yuv420p" or (frame.width, frame.height) != (width, height):
                     frame = frame.reformat(width=width, height=height, format="yuv420p")
                 frame.pts, frame.time_base = pts, tb

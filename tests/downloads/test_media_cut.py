@@ -89,3 +89,14 @@ def test_clips_are_faststart_mp4(media_files, tmp_path):
 def test_a_range_without_frames_is_refused(media_files, tmp_path):
     with pytest.raises(CutError):
         _cut(media_files, tmp_path, 40, 40)
+
+
+@pytest.mark.parametrize("method", ["smart", "reencode"])
+def test_points_between_frames_take_the_frames_whose_timestamps_fall_inside(media_files, tmp_path, method):
+    # 1.53 s lies inside frame 38 (1.52-1.56): the first frame at or after it
+    # is 39. 4.59 s lies inside frame 114: frames up to 114 start before it.
+    src, out = media_files["bframes"], tmp_path / "clip.mp4"
+    result = cut(src, out, start=Fraction("1.53"), end=Fraction("4.59"), info=probe(src), method=method)
+    assert frame_numbers(out) == list(range(39, 115))
+    assert result.frames == 115 - 39
+    assert stream_duration(out, "video") == pytest.approx((115 - 39) / FPS, abs=1 / FPS)
