@@ -1,10 +1,11 @@
 """Give the staff groups their newsroom permissions. The groups may already
-exist (the accounts app creates them too), hence get_or_create by name."""
+exist (the accounts app creates them too, see ``accounts/roles.py``), hence
+get_or_create by name; the grants agree with those roles and only add."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Editors write and publish; Staff write and prepare drafts for an editor.
+# Editors write and publish; Staff read (they support editors and users).
 GROUP_PERMISSIONS = {
     "Editors": [
         "newsroom.add_article", "newsroom.change_article", "newsroom.delete_article", "newsroom.view_article",
@@ -14,8 +15,7 @@ GROUP_PERMISSIONS = {
         "downloads.view_video",
     ],
     "Staff": [
-        "newsroom.add_article", "newsroom.change_article", "newsroom.view_article",
-        "newsroom.add_topic", "newsroom.view_topic",
+        "newsroom.view_article", "newsroom.view_topic", "newsroom.view_herorendition",
         "downloads.view_video",
     ],
 }

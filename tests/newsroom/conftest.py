@@ -11,8 +11,16 @@ def editor(db):
 
 @pytest.fixture
 def writer(db):
-    """A member of the Staff group: writes drafts, may not publish."""
-    return staff_user("writer@example.org", "Staff")
+    """A member of a group that may write articles but not publish them."""
+    return staff_user("writer@example.org", "Writers", grants=[
+        "newsroom.add_article", "newsroom.change_article", "newsroom.view_article", "newsroom.view_topic",
+    ])
+
+
+@pytest.fixture
+def staff(db):
+    """A member of the Staff group: reads the newsroom in the admin."""
+    return staff_user("staff@example.org", "Staff")
 
 
 @pytest.fixture(autouse=True)

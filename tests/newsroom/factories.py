@@ -49,16 +49,18 @@ class VideoFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
 
 
-def staff_user(email: str, group_name: str, password: str = "Long-Enough-Pass-42"):
-    """A staff member in one of the groups newsroom's data migration sets up.
-    Transactional tests empty every table afterwards, groups included, so the
-    group is set up again here the way the migration does it."""
+def staff_user(email: str, group_name: str, password: str = "Long-Enough-Pass-42", grants=None):
+    """A staff member in one of the groups newsroom's data migration sets up
+    (or in ``group_name`` with the given ``grants``). Transactional tests empty
+    every table afterwards, groups included, so the group is set up again here
+    the way the migration does it."""
     from importlib import import_module
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
 
-    grants = import_module("newsroom.migrations.0003_staff_groups").GROUP_PERMISSIONS[group_name]
+    if grants is None:
+        grants = import_module("newsroom.migrations.0003_staff_groups").GROUP_PERMISSIONS[group_name]
     group, _ = Group.objects.get_or_create(name=group_name)
     for code in grants:
         app_label, codename = code.split(".")

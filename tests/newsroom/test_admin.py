@@ -81,7 +81,7 @@ def test_bulk_publish_and_unpublish(client, editor):
     assert Article.objects.published().count() == 2
 
 
-def test_staff_who_may_not_publish_write_drafts_only(client, writer):
+def test_writers_who_may_not_publish_write_drafts_only(client, writer):
     article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     client.force_login(writer)
     changelist = client.get(LIST_URL).content.decode()
@@ -91,6 +91,16 @@ def test_staff_who_may_not_publish_write_drafts_only(client, writer):
     article.refresh_from_db()
     assert (article.slug, article.status, article.last_editor) == ("changed", Article.Status.DRAFT, writer)
     assert client.post(f"{LIST_URL}{article.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_staff_group_reads_articles_but_does_not_change_them(client, staff):
+    article = ArticleFactory(title="River data shared")
+    client.force_login(staff)
+    assert "River data shared" in client.get(LIST_URL).content.decode()
+    assert client.post(f"{LIST_URL}{article.pk}/change/", _form(title="Changed")).status_code == 403
+    assert client.get(ADD_URL).status_code == 403
+    article.refresh_from_db()
+    assert article.title == "River data shared"
 
 
 def test_changelist_search_and_filters(client, editor):
