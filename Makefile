@@ -32,7 +32,6 @@ run: $(VENV)/.installed-runtime gettext
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
 	$(PY) manage.py seed_demo
-	@$(PY) -c "from accounts.demo import DEMO_ACCOUNTS as A; print('\nDemo accounts:'); [print(f'  {a[\"email\"]:34} {a[\"password\"]}') for a in A]"
 	@echo "\nMedia Portal: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)\n"
 	@if [ -n "$$REDIS_URL" ]; then \
 		trap 'kill 0' EXIT INT TERM; \

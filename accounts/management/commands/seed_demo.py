@@ -21,3 +21,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
+        from accounts.demo import DEMO_ACCOUNTS
+
+        self.stdout.write("\nDemo accounts (e-mail, password):")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account['email']:34} {account['password']}")
