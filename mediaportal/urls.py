@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("downloads.urls")),
     path("", include("newsroom.urls")),
+    path("newsletter/", include("newsroom.newsletter.urls")),
 )
 
 if settings.DEBUG:

@@ -30,9 +30,11 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run inline unless a test starts a real worker."""
-    celery_app.conf.task_always_eager = True
+    # The namespaced key: Django's CELERY_TASK_ALWAYS_EAGER would shadow
+    # ``conf.task_always_eager`` (Celery looks up the namespaced name first).
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def celery_worker(transactional_db):
     the real Redis broker. Needs committed data, hence ``transactional_db``."""
     from celery.contrib.testing.worker import start_worker
 
-    celery_app.conf.task_always_eager = False
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     with celery_app.connection_for_write() as conn:
         for queue in ALL_QUEUES:
             conn.default_channel.client.delete(queue)

@@ -1,0 +1,65 @@
+"""Turn an issue into e-mail messages: rendered once per language, then
+personalised (the unsubscribe link) per recipient."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
+
+from mediaportal.mail import build_message, render_mail
+
+from . import selectors, tokens
+from .models import NewsletterIssue, Subscriber
+from .services import subscriber_url
+
+# Rendering the templates for each of 10,000 recipients would cost more than
+# sending; the only personal part is the link, so it is filled in afterwards.
+UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/newsletter-placeholder"
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    language: str
+    subject: str
+    text: str
+    html: str
+
+
+def issue_render(*, issue: NewsletterIssue, language: str) -> RenderedIssue:
+    with translation.override(language):
+        articles = [
+            {"title": article.title, "standfirst": article.standfirst,
+             "url": settings.SITE_URL + article.get_absolute_url()}
+            for article in selectors.issue_articles(issue=issue, language=language)
+        ]
+    context = {
+        "subject": issue.subject(language), "introduction": issue.introduction(language),
+        "articles": articles, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER, "site_url": settings.SITE_URL,
+    }
+    mail = render_mail(template_prefix="newsletter/email/issue", context=context, language=language)
+    return RenderedIssue(language=language, subject=mail["subject"], text=mail["text"], html=mail["html"])
+
+
+def issue_message(*, rendered: RenderedIssue, to: str, unsubscribe_url: str, subject_prefix: str = "") -> EmailMultiAlternatives:
+    return build_message({
+        "to": [to], "from_email": settings.DEFAULT_FROM_EMAIL,
+        "subject": subject_prefix + rendered.subject,
+        "text": rendered.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+        "html": rendered.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+        "headers": {
+            # RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button
+            # that POSTs "List-Unsubscribe=One-Click" to this URL.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
+            "Precedence": "bulk",
+        },
+    })
+
+
+def subscriber_message(*, rendered: RenderedIssue, subscriber: Subscriber) -> EmailMultiAlternatives:
+    url = subscriber_url(name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber),
+                         language=subscriber.language)
+    return issue_message(rendered=rendered, to=subscriber.email, unsubscribe_url=url)
