@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid, sanitize_address
+from django.core.mail.utils import DNS_NAME
 from django.utils import translation
 
 from mediaportal.mail import build_message, render_mail
@@ -17,6 +19,8 @@ from .services import subscriber_url
 # Rendering the templates for each of 10,000 recipients would cost more than
 # sending; the only personal part is the link, so it is filled in afterwards.
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/newsletter-placeholder"
+TO_PLACEHOLDER = "recipient@placeholder.invalid"
+MESSAGE_ID_PLACEHOLDER = "<message-id@placeholder.invalid>"
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,39 @@ def subscriber_message(*, rendered: RenderedIssue, subscriber: Subscriber) -> Em
     url = subscriber_url(name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber),
                          language=subscriber.language)
     return issue_message(rendered=rendered, to=subscriber.email, unsubscribe_url=url)
+
+
+@dataclass(frozen=True)
+class WireTemplate:
+    """The whole message as SMTP bytes, with the per-recipient parts left as
+    placeholders: building a MIME message costs more than sending it."""
+
+    sender: str
+    data: bytes
+
+
+def wire_template(*, rendered: RenderedIssue) -> WireTemplate | None:
+    """None when the encoder moved a placeholder (e.g. a quoted-printable
+    line break inside it): callers then build each message in full."""
+    message = issue_message(rendered=rendered, to=TO_PLACEHOLDER, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER)
+    message.extra_headers["Message-ID"] = MESSAGE_ID_PLACEHOLDER
+    data = message.message().as_bytes(linesep="\r\n")
+    expected = {TO_PLACEHOLDER: 1, UNSUBSCRIBE_PLACEHOLDER: 3, MESSAGE_ID_PLACEHOLDER: 1}
+    if any(data.count(placeholder.encode()) != count for placeholder, count in expected.items()):
+        return None
+    sender = sanitize_address(message.from_email, message.encoding or settings.DEFAULT_CHARSET)
+    return WireTemplate(sender=sender, data=data)
+
+
+def wire_message(*, template: WireTemplate, subscriber: Subscriber) -> bytes | None:
+    """The message for ``subscriber`` from ``template``; None for addresses
+    that need encoding (non-ASCII), which take the full path."""
+    if not subscriber.email.isascii():
+        return None
+    url = subscriber_url(name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber),
+                         language=subscriber.language)
+    return (
+        template.data.replace(TO_PLACEHOLDER.encode(), subscriber.email.encode())
+        .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), url.encode())
+        .replace(MESSAGE_ID_PLACEHOLDER.encode(), make_msgid(domain=DNS_NAME).encode())
+    )

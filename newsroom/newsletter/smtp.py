@@ -28,17 +28,22 @@ def message_begin(connection, message: EmailMessage) -> Callable[[], None]:
     if not isinstance(connection, SMTPBackend):
         # Console, file, locmem backends: nothing to split.
         return lambda: connection.send_messages([message])
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    return data_begin(
+        connection, sender=sanitize_address(message.from_email, encoding),
+        recipients=[sanitize_address(address, encoding) for address in message.recipients()],
+        data=message.message().as_bytes(linesep="\r\n"),
+    )
+
+
+def data_begin(connection: SMTPBackend, *, sender: str, recipients: list[str], data: bytes) -> Callable[[], None]:
+    """``message_begin`` for a message already in SMTP form."""
     if connection.connection is None:
         connection.open()
     smtp: smtplib.SMTP = connection.connection
     # The end of data goes in a packet of its own: without this, Nagle's
     # algorithm holds it until the server acknowledges the body (~40 ms).
     smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    encoding = message.encoding or settings.DEFAULT_CHARSET
-    sender = sanitize_address(message.from_email, encoding)
-    recipients = [sanitize_address(address, encoding) for address in message.recipients()]
-    data = message.message().as_bytes(linesep="\r\n")
-
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender)
     if code != 250:
