@@ -92,7 +92,11 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped (unsubscribed)")
 
-    issue = models.ForeignKey(NewsletterIssue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: the unique (issue, subscriber) constraint serves
+    # lookups by issue, and every index here is work on each "sent" update.
+    issue = models.ForeignKey(
+        NewsletterIssue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="deliveries", db_index=False,
+    )
     subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -106,7 +110,6 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         ordering = ["issue", "pk"]
         constraints = [models.UniqueConstraint(fields=["issue", "subscriber"], name="newsletter_delivery_once")]
-        indexes = [models.Index(fields=["issue", "status"], name="newsletter_delivery_progress")]
 
     def __str__(self):
         return f"{self.issue} → {self.subscriber}"

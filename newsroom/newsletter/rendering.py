@@ -2,6 +2,8 @@
 personalised (the unsubscribe link) per recipient."""
 
 from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from .services import subscriber_url
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/newsletter-placeholder"
 TO_PLACEHOLDER = "recipient@placeholder.invalid"
 MESSAGE_ID_PLACEHOLDER = "<message-id@placeholder.invalid>"
+TOKEN_PLACEHOLDER = "token-placeholder"
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,18 @@ def issue_message(*, rendered: RenderedIssue, to: str, unsubscribe_url: str, sub
     })
 
 
-def subscriber_message(*, rendered: RenderedIssue, subscriber: Subscriber) -> EmailMultiAlternatives:
+def subscriber_message(*, rendered: RenderedIssue, subscriber: "Subscriber | Recipient") -> EmailMultiAlternatives:
     url = subscriber_url(name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber),
                          language=subscriber.language)
     return issue_message(rendered=rendered, to=subscriber.email, unsubscribe_url=url)
+
+
+class Recipient(NamedTuple):
+    """What a message needs to know of a subscriber."""
+
+    pk: int
+    email: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,9 @@ class WireTemplate:
     """The whole message as SMTP bytes, with the per-recipient parts left as
     placeholders: building a MIME message costs more than sending it."""
 
-    sender: str
+    sender: str  # bare address, for MAIL FROM
     data: bytes
+    unsubscribe_url: str  # with TOKEN_PLACEHOLDER for the signed token
 
 
 def wire_template(*, rendered: RenderedIssue) -> WireTemplate | None:
@@ -87,19 +99,19 @@ def wire_template(*, rendered: RenderedIssue) -> WireTemplate | None:
     expected = {TO_PLACEHOLDER: 1, UNSUBSCRIBE_PLACEHOLDER: 3, MESSAGE_ID_PLACEHOLDER: 1}
     if any(data.count(placeholder.encode()) != count for placeholder, count in expected.items()):
         return None
-    sender = sanitize_address(message.from_email, message.encoding or settings.DEFAULT_CHARSET)
-    return WireTemplate(sender=sender, data=data)
+    sender = parseaddr(sanitize_address(message.from_email, message.encoding or settings.DEFAULT_CHARSET))[1]
+    url = subscriber_url(name="unsubscribe", token=TOKEN_PLACEHOLDER, language=rendered.language)
+    return WireTemplate(sender=sender, data=data, unsubscribe_url=url)
 
 
-def wire_message(*, template: WireTemplate, subscriber: Subscriber) -> bytes | None:
-    """The message for ``subscriber`` from ``template``; None for addresses
+def wire_message(*, template: WireTemplate, recipient: Recipient) -> bytes | None:
+    """The message for ``recipient`` from ``template``; None for addresses
     that need encoding (non-ASCII), which take the full path."""
-    if not subscriber.email.isascii():
+    if not recipient.email.isascii():
         return None
-    url = subscriber_url(name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber),
-                         language=subscriber.language)
+    url = template.unsubscribe_url.replace(TOKEN_PLACEHOLDER, tokens.unsubscribe_token_make(recipient))
     return (
-        template.data.replace(TO_PLACEHOLDER.encode(), subscriber.email.encode())
+        template.data.replace(TO_PLACEHOLDER.encode(), recipient.email.encode())
         .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), url.encode())
         .replace(MESSAGE_ID_PLACEHOLDER.encode(), make_msgid(domain=DNS_NAME).encode())
     )

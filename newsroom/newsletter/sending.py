@@ -10,6 +10,7 @@ the moment it becomes "sent".
 import logging
 import smtplib
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -147,14 +148,36 @@ RETURNING s.id, s.email, s.language
 """
 
 
-def _delivery_claim(*, pk: int, issue_id: int) -> Subscriber | None:
+def _delivery_claim(*, pk: int, issue_id: int, begin: bool) -> rendering.Recipient | None:
     with db_connection.cursor() as cursor:
-        cursor.execute(CLAIM_SQL, {
+        cursor.execute(("BEGIN;" if begin else "") + CLAIM_SQL, {
             "pk": pk, "issue": issue_id, "now": timezone.now(), "sent": Delivery.Status.SENT,
             "pending": Delivery.Status.PENDING, "confirmed": Subscriber.Status.CONFIRMED,
         })
+        if begin:
+            cursor.nextset()
         row = cursor.fetchone()
-    return Subscriber(pk=row[0], email=row[1], language=row[2]) if row else None
+    return rendering.Recipient(*row) if row else None
+
+
+@contextmanager
+def _claim_transaction():
+    """One transaction per message. ``atomic()`` would spend a round trip of
+    its own on BEGIN; here BEGIN travels with the claim statement (PostgreSQL,
+    outside any atomic block), which is a sixth of the round trips per
+    message. Yields whether the claim must send BEGIN."""
+    if db_connection.in_atomic_block or db_connection.vendor != "postgresql":
+        with transaction.atomic():
+            yield False
+        return
+    try:
+        yield True
+    except BaseException:
+        with db_connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+        raise
+    with db_connection.cursor() as cursor:
+        cursor.execute("COMMIT")
 
 
 def _delivery_skip_if_unsubscribed(*, pk: int) -> None:
@@ -168,23 +191,23 @@ def _delivery_send(*, pk: int, issue, connection, rendered: dict, result: BatchR
     Returns False when the SMTP connection is no longer usable."""
     finish = None
     try:
-        with transaction.atomic():
-            subscriber = _delivery_claim(pk=pk, issue_id=issue.pk)
-            if subscriber is None:
+        with _claim_transaction() as begin:
+            recipient = _delivery_claim(pk=pk, issue_id=issue.pk, begin=begin)
+            if recipient is None:
                 # Sent already, not due, held by another worker, or unsubscribed meanwhile.
                 _delivery_skip_if_unsubscribed(pk=pk)
                 return True
-            if subscriber.language not in rendered:
-                issue_rendered = rendering.issue_render(issue=issue, language=subscriber.language)
+            if recipient.language not in rendered:
+                issue_rendered = rendering.issue_render(issue=issue, language=recipient.language)
                 template = rendering.wire_template(rendered=issue_rendered) if isinstance(connection, SMTPBackend) else None
-                rendered[subscriber.language] = (issue_rendered, template)
-            issue_rendered, template = rendered[subscriber.language]
-            data = template and rendering.wire_message(template=template, subscriber=subscriber)
+                rendered[recipient.language] = (issue_rendered, template)
+            issue_rendered, template = rendered[recipient.language]
+            data = template and rendering.wire_message(template=template, recipient=recipient)
             _rate_limit_wait()
             if data:
-                finish = smtp.data_begin(connection, sender=template.sender, recipients=[subscriber.email], data=data)
+                finish = smtp.data_begin(connection, sender=template.sender, recipients=[recipient.email], data=data)
             else:
-                message = rendering.subscriber_message(rendered=issue_rendered, subscriber=subscriber)
+                message = rendering.subscriber_message(rendered=issue_rendered, subscriber=recipient)
                 finish = smtp.message_begin(connection, message)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
         _delivery_failed(pk=pk, error=exc, result=result, sent_marked=False)

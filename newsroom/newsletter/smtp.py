@@ -15,6 +15,7 @@ import re
 import smtplib
 import socket
 from collections.abc import Callable
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -30,14 +31,15 @@ def message_begin(connection, message: EmailMessage) -> Callable[[], None]:
         return lambda: connection.send_messages([message])
     encoding = message.encoding or settings.DEFAULT_CHARSET
     return data_begin(
-        connection, sender=sanitize_address(message.from_email, encoding),
-        recipients=[sanitize_address(address, encoding) for address in message.recipients()],
+        connection, sender=parseaddr(sanitize_address(message.from_email, encoding))[1],
+        recipients=[parseaddr(sanitize_address(address, encoding))[1] for address in message.recipients()],
         data=message.message().as_bytes(linesep="\r\n"),
     )
 
 
 def data_begin(connection: SMTPBackend, *, sender: str, recipients: list[str], data: bytes) -> Callable[[], None]:
-    """``message_begin`` for a message already in SMTP form."""
+    """``message_begin`` for a message already in SMTP form, from and to
+    bare addresses."""
     if connection.connection is None:
         connection.open()
     smtp: smtplib.SMTP = connection.connection
@@ -45,12 +47,12 @@ def data_begin(connection: SMTPBackend, *, sender: str, recipients: list[str], d
     # algorithm holds it until the server acknowledges the body (~40 ms).
     smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     smtp.ehlo_or_helo_if_needed()
-    code, reply = smtp.mail(sender)
+    code, reply = smtp.docmd("mail", f"FROM:<{sender}>")
     if code != 250:
         smtp.rset()
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     for recipient in recipients:
-        code, reply = smtp.rcpt(recipient)
+        code, reply = smtp.docmd("rcpt", f"TO:<{recipient}>")
         if code not in (250, 251):
             smtp.rset()
             raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})

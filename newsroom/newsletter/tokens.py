@@ -29,7 +29,8 @@ def confirm_token_read(token: str) -> tuple[int, str]:
     return pk, requested_at
 
 
-def unsubscribe_token_make(subscriber: Subscriber) -> str:
+def unsubscribe_token_make(subscriber) -> str:
+    """``subscriber``: anything with the subscriber's ``pk``."""
     # No expiry: an unsubscribe link in a years-old newsletter must still work.
     return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.pk))
 
