@@ -115,8 +115,12 @@ def delivery_send_batch(*, issue_id: int, delivery_ids: list[int]) -> BatchResul
         return result
     try:
         _commit_without_waiting_for_disk(True)
+        db_connection.ensure_connection()
+        # One plain database cursor for the batch: the claim runs once per message.
+        cursor = db_connection.connection.cursor()
         for position, pk in enumerate(delivery_ids):
-            if not _delivery_send(pk=pk, issue=issue, connection=connection, rendered=rendered, result=result):
+            if not _delivery_send(pk=pk, issue=issue, connection=connection, cursor=cursor, rendered=rendered,
+                                  result=result):
                 # The connection broke: the rest of the batch waits for the retry.
                 for rest in delivery_ids[position + 1:]:
                     _delivery_failed(pk=rest, error="SMTP connection lost before sending", result=result,
@@ -148,20 +152,19 @@ RETURNING s.id, s.email, s.language
 """
 
 
-def _delivery_claim(*, pk: int, issue_id: int, begin: bool) -> rendering.Recipient | None:
-    with db_connection.cursor() as cursor:
-        cursor.execute(("BEGIN;" if begin else "") + CLAIM_SQL, {
-            "pk": pk, "issue": issue_id, "now": timezone.now(), "sent": Delivery.Status.SENT,
-            "pending": Delivery.Status.PENDING, "confirmed": Subscriber.Status.CONFIRMED,
-        })
-        if begin:
-            cursor.nextset()
-        row = cursor.fetchone()
+def _delivery_claim(*, cursor, pk: int, issue_id: int, begin: bool) -> rendering.Recipient | None:
+    cursor.execute(("BEGIN;" if begin else "") + CLAIM_SQL, {
+        "pk": pk, "issue": issue_id, "now": timezone.now(), "sent": Delivery.Status.SENT,
+        "pending": Delivery.Status.PENDING, "confirmed": Subscriber.Status.CONFIRMED,
+    })
+    if begin:
+        cursor.nextset()
+    row = cursor.fetchone()
     return rendering.Recipient(*row) if row else None
 
 
 @contextmanager
-def _claim_transaction():
+def _claim_transaction(cursor):
     """One transaction per message. ``atomic()`` would spend a round trip of
     its own on BEGIN; here BEGIN travels with the claim statement (PostgreSQL,
     outside any atomic block), which is a sixth of the round trips per
@@ -173,11 +176,9 @@ def _claim_transaction():
     try:
         yield True
     except BaseException:
-        with db_connection.cursor() as cursor:
-            cursor.execute("ROLLBACK")
+        cursor.execute("ROLLBACK")
         raise
-    with db_connection.cursor() as cursor:
-        cursor.execute("COMMIT")
+    cursor.execute("COMMIT")
 
 
 def _delivery_skip_if_unsubscribed(*, pk: int) -> None:
@@ -186,13 +187,13 @@ def _delivery_skip_if_unsubscribed(*, pk: int) -> None:
     ).update(status=Delivery.Status.SKIPPED)
 
 
-def _delivery_send(*, pk: int, issue, connection, rendered: dict, result: BatchResult) -> bool:
+def _delivery_send(*, pk: int, issue, connection, cursor, rendered: dict, result: BatchResult) -> bool:
     """Send one delivery if it is still pending and nobody else holds it.
     Returns False when the SMTP connection is no longer usable."""
     finish = None
     try:
-        with _claim_transaction() as begin:
-            recipient = _delivery_claim(pk=pk, issue_id=issue.pk, begin=begin)
+        with _claim_transaction(cursor) as begin:
+            recipient = _delivery_claim(cursor=cursor, pk=pk, issue_id=issue.pk, begin=begin)
             if recipient is None:
                 # Sent already, not due, held by another worker, or unsubscribed meanwhile.
                 _delivery_skip_if_unsubscribed(pk=pk)
