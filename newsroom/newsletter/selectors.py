@@ -36,9 +36,5 @@ def issues_sending() -> QuerySet[NewsletterIssue]:
     return NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING)
 
 
-def subscriber_ids_confirmed() -> QuerySet:
-    return Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).values_list("pk", flat=True)
-
-
 def subscriber_for_user(*, user) -> Subscriber | None:
     return Subscriber.objects.filter(email__iexact=user.email).first()

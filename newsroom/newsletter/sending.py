@@ -20,13 +20,12 @@ from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from mediaportal.mail import queue_mail
 from newsroom.models import Article
 
-from . import rendering, selectors, smtp
+from . import rendering, smtp
 from .models import Delivery, NewsletterIssue, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -55,10 +54,14 @@ def issue_start_sending(*, issue_id: int) -> bool:
         issue.status = NewsletterIssue.Status.SENDING
         issue.started_at = timezone.now()
         issue.save(update_fields=["status", "started_at"])
-    Delivery.objects.bulk_create(
-        [Delivery(issue=issue, subscriber_id=pk) for pk in selectors.subscriber_ids_confirmed()],
-        ignore_conflicts=True, batch_size=2000,
-    )
+    # One statement for 10,000 rows; ON CONFLICT keeps the existing ones (a re-run).
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Delivery._meta.db_table} (issue_id, subscriber_id, status, attempts, error) "
+            f"SELECT %s, id, %s, 0, '' FROM {Subscriber._meta.db_table} WHERE status = %s "
+            "ON CONFLICT DO NOTHING",
+            [issue.pk, Delivery.Status.PENDING, Subscriber.Status.CONFIRMED],
+        )
     if db_connection.vendor == "postgresql":
         # Thousands of new rows: without fresh statistics the planner may scan
         # them all for each message instead of looking one up by its key.
@@ -71,13 +74,15 @@ def issue_batches_to_queue(*, issue_id: int, queued_before: datetime | None = No
     """Pending, due deliveries of the issue in batches, marked as queued now.
     With ``queued_before``, only those queued before then (their task was lost)."""
     now = timezone.now()
-    rows = Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.PENDING).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    if queued_before is not None:
-        rows = rows.filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=queued_before))
-    ids = list(rows.order_by("pk").values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=ids).update(dispatched_at=now)
+    stale = "AND (dispatched_at IS NULL OR dispatched_at < %(before)s)" if queued_before else ""
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} SET dispatched_at = %(now)s "
+            "WHERE issue_id = %(issue)s AND status = %(pending)s "
+            f"AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s) {stale} RETURNING id",
+            {"now": now, "issue": issue_id, "pending": Delivery.Status.PENDING, "before": queued_before},
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
     size = settings.NEWSLETTER_BATCH_SIZE
     return [ids[start:start + size] for start in range(0, len(ids), size)]
 
