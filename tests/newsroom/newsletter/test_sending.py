@@ -197,6 +197,7 @@ def test_delivery_through_a_real_worker_and_smtp_server(celery_worker, smtp_serv
     assert "Bonjour, voici l'actualité." in parts(marc)["text/plain"]
     assert "Bonjour, voici l'actualité." in parts(marc)["text/html"].replace("&#x27;", "'")
     assert marc["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert len({message["Message-ID"] for message in messages}) == 2  # each copy is a message of its own
 
     # A mail client's one-click unsubscribe: a bare POST to the header's URL.
     anna_mail = next(message for message in messages if message["To"] == "anna@example.org")
