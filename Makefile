@@ -47,7 +47,7 @@ test: $(VENV)/.installed-dev gettext chromium
 	$(PY) tests/services.py
 	$(VENV)/bin/ruff check .
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv
-	$(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=mediaportal.settings_test $(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -68,6 +68,7 @@ messages: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l fr --ignore=.venv --ignore=tests --ignore=staticfiles
 
 bench: $(VENV)/.installed-dev
+	@command -v nginx >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
 	for script in bench/*.py; do $(PY) $$script || exit 1; done
 
 clean:

@@ -1,15 +1,118 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .models import Rendition, Video
+from . import services
+from .models import Clip, Download, Rendition, Video
+
+
+class VideoAdminForm(forms.ModelForm):
+    master = forms.FileField(
+        label=_("Master file"), required=False,
+        help_text=_("The original video file. It is kept untouched; the web version, poster and thumbnails are made from it."),
+    )
+
+    class Meta:
+        model = Video
+        fields = [
+            "title", "slug", "summary", "shot_list", "recorded_on", "recorded_at", "language",
+            "credits", "usage_terms", "is_published", "published_at",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and not data.get("master"):
+            self.add_error("master", _("Upload the master file of the new video."))
+        return data
 
 
 class RenditionInline(admin.TabularInline):
     model = Rendition
     extra = 0
+    can_delete = False
+    fields = ["kind", "file", "size", "container", "video_codec", "audio_codec", "width", "height", "frame_rate", "duration"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "is_published", "published_at"]
+    form = VideoAdminForm
+    list_display = ["title", "status", "is_published", "published_at", "duration", "poster_preview"]
+    list_filter = ["status", "is_published", "language"]
+    search_fields = ["title", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["status", "failure_reason", "duration", "frame_rate", "width", "height", "poster_preview"]
     inlines = [RenditionInline]
+    actions = ["reprocess", "publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "master", "summary", "shot_list"]}),
+        (_("Recording"), {"fields": ["recorded_on", "recorded_at", "language", "credits", "usage_terms"]}),
+        (_("Publication"), {"fields": ["is_published", "published_at"]}),
+        (_("Processing"), {"fields": ["status", "failure_reason", "duration", "frame_rate", "width", "height", "poster_preview"]}),
+    ]
+
+    @admin.display(description=_("poster"))
+    def poster_preview(self, obj):
+        if obj.thumbnail:
+            return format_html('<img src="{}" alt="" width="160">', obj.thumbnail.url)
+        return "—"
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_published and not obj.published_at:
+            from django.utils import timezone
+
+            obj.published_at = timezone.now()
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if form.cleaned_data.get("master"):
+                services.video_attach_master(video=obj, master=form.cleaned_data["master"])
+                messages.info(request, _("The file is being processed; its status changes to Ready when done."))
+
+    @admin.action(description=_("Process the master file again"))
+    def reprocess(self, request, queryset):
+        from .tasks import video_ingest_task
+
+        for video in queryset:
+            transaction.on_commit(lambda pk=video.pk: video_ingest_task.delay(pk))
+        self.message_user(request, _("Processing queued."))
+
+    @admin.action(description=_("Publish"))
+    def publish(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
+        queryset.update(is_published=True)
+
+    @admin.action(description=_("Unpublish"))
+    def unpublish(self, request, queryset):
+        queryset.update(is_published=False)
+
+
+@admin.register(Clip)
+class ClipAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "progress", "method", "reencoded_frames", "render_seconds", "size", "created_at", "expires_at"]
+    list_filter = ["status", "method"]
+    readonly_fields = [f.name for f in Clip._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Download)
+class DownloadAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "video", "kind", "clip_start", "clip_end", "byte_start", "byte_end", "bytes"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["user__email", "video__title"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Download._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

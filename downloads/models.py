@@ -32,6 +32,7 @@ class Video(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
     poster = models.ImageField(_("poster"), upload_to="posters/", blank=True, editable=False)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="thumbnails/", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -51,13 +52,17 @@ class Video(models.Model):
     def fps(self) -> Fraction | None:
         return Fraction(self.frame_rate) if self.frame_rate else None
 
+    @property
+    def fps_value(self) -> float | None:
+        return float(self.fps) if self.frame_rate else None
+
 
 class Rendition(models.Model):
     """One file of a video: the untouched master, or a derived one."""
 
     class Kind(models.TextChoices):
         MASTER = "master", _("Original master")
-        WEB = "web", _("Web proxy (H.264/AAC, up to 720p)")
+        WEB = "web", _("Web version")
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="renditions")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -71,6 +76,7 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     frame_rate = models.CharField(_("frame rate"), max_length=20, blank=True)
     duration = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+    start_time = models.FloatField(_("start time (seconds)"), default=0)
     # Presentation times (seconds) of the video keyframes: where a stream copy may start.
     keyframes = models.JSONField(_("keyframes"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,3 +89,105 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.video} – {self.get_kind_display()}"
+
+    @property
+    def fps(self) -> Fraction | None:
+        return Fraction(self.frame_rate) if self.frame_rate else None
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else "bin"
+
+    def download_name(self) -> str:
+        return f"{self.video.slug}-{self.kind}.{self.extension}"
+
+    def label(self) -> str:
+        """What the download button says: format, resolution."""
+        codec = (self.video_codec or "").upper().replace("H264", "H.264")
+        size = f"{self.width}×{self.height}" if self.width else ""
+        return " · ".join(part for part in (self.extension.upper(), codec, size) if part)
+
+
+class Clip(models.Model):
+    """A rendered part of a rendition: exactly frames [start_frame, end_frame).
+    One row per (rendition, frame range): identical requests share it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    rendition = models.ForeignKey(Rendition, on_delete=models.CASCADE, related_name="clips")
+    start_frame = models.PositiveIntegerField(_("first frame"))
+    end_frame = models.PositiveIntegerField(_("end frame (excluded)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    method = models.CharField(_("method"), max_length=12, blank=True, help_text=_("smart: copied with re-encoded edges; reencode: every frame re-encoded"))
+    reencoded_frames = models.PositiveIntegerField(_("re-encoded frames"), null=True, blank=True)
+    render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="clips/", blank=True, max_length=300)
+    size = models.BigIntegerField(_("size (bytes)"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clip")
+        verbose_name_plural = _("clips")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["rendition", "start_frame", "end_frame"], name="downloads_clip_one_per_range"),
+            models.CheckConstraint(condition=models.Q(end_frame__gt=models.F("start_frame")), name="downloads_clip_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.rendition.video} [{self.start_frame}, {self.end_frame})"
+
+    @property
+    def start_seconds(self) -> float:
+        return float(self.start_frame / self.rendition.fps)
+
+    @property
+    def end_seconds(self) -> float:
+        return float(self.end_frame / self.rendition.fps)
+
+    def download_name(self) -> str:
+        from .media.timecode import format_millis
+
+        def stamp(seconds):
+            return format_millis(seconds).replace(":", "").replace(".", "_")
+
+        return f"{self.rendition.video.slug}-{stamp(self.start_seconds)}-{stamp(self.end_seconds)}.mp4"
+
+
+class Download(models.Model):
+    """One download (whole rendition or clip): who, what, which range, when, bytes."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full file")
+        CLIP = "clip", _("Clip")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="downloads")
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="downloads")
+    rendition = models.ForeignKey(Rendition, null=True, on_delete=models.SET_NULL, related_name="+")
+    clip = models.ForeignKey(Clip, null=True, blank=True, on_delete=models.SET_NULL, related_name="downloads")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    clip_start = models.FloatField(_("clip in (seconds)"), null=True, blank=True)
+    clip_end = models.FloatField(_("clip out (seconds)"), null=True, blank=True)
+    byte_start = models.BigIntegerField(_("first byte"), default=0)
+    byte_end = models.BigIntegerField(_("last byte"), null=True, blank=True)
+    bytes = models.BigIntegerField(_("bytes"), default=0)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.video} ({self.get_kind_display()})"

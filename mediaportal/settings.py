@@ -117,7 +117,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name", "organisation"]},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.validators.PasswordPolicyValidator"},
 ]
@@ -134,6 +137,35 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Codes: 8 digits shown as 1234-5678 (26.6 bits), easy to read aloud or type on
+# a phone; three wrong tries kill a code. allauth 65.21 documents
+# ACCOUNT_PASSWORD_RESET_BY_CODE_FORMAT but reads ..._CODE_CODE_FORMAT: set
+# both (tests/accounts/test_reset.py checks the format that comes out).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 8, "dashed": True}
+ACCOUNT_PASSWORD_RESET_BY_CODE_CODE_FORMAT = ALLAUTH_USER_CODE_FORMAT
+ACCOUNT_PASSWORD_RESET_BY_CODE_FORMAT = ALLAUTH_USER_CODE_FORMAT
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_FORMAT = ALLAUTH_USER_CODE_FORMAT
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
+# Seconds before "Send a new code" may be used again (accounts/services.py).
+PASSWORD_RESET_CODE_RESEND_WAIT = 30
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/m/ip,30/h/ip",
+    # Asking for a reset code, and every "Send a new code", per address and per IP.
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    # Typing a reset code (each code also dies after three wrong tries).
+    "confirm_password_reset_code": "10/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
 
 # --- Mail ---------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -161,6 +193,24 @@ CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "UTC"
+
+# --- Downloads ----------------------------------------------------------------
+# Longest clip a user may ask for, in seconds.
+CLIP_MAX_SECONDS = env.int("CLIP_MAX_SECONDS", default=15 * 60)
+# Rendered clips are deleted this many days after they were made.
+CLIP_RETENTION_DAYS = env.int("CLIP_RETENTION_DAYS", default=7)
+# x264 settings for re-encoded frames (clip edges, full re-encodes, web proxies).
+CLIP_ENCODER_PRESET = env.str("CLIP_ENCODER_PRESET", default="superfast")
+CLIP_ENCODER_CRF = env.int("CLIP_ENCODER_CRF", default=16)
+# "app": the app streams files itself (sendfile under gunicorn);
+# "nginx": the app answers with X-Accel-Redirect and nginx sends the bytes.
+DOWNLOADS_DELIVERY = env.str("DOWNLOADS_DELIVERY", default="app")
+SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env.str("SENDFILE_URL", default="/protected")
+CELERY_BEAT_SCHEDULE = {
+    "clips-expire": {"task": "downloads.tasks.clip_expire_task", "schedule": 60 * 60},
+}
 
 # --- Newsletter ---------------------------------------------------------------
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)

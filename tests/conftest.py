@@ -13,6 +13,9 @@ from mediaportal.celery import app as celery_app
 
 ALL_QUEUES = ["mail", "bulk", "media"]
 
+# Fixtures of one app that other apps' tests (and browser tests) use too.
+pytest_plugins = ["tests.downloads.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path_factory):
@@ -27,14 +30,19 @@ def _fresh_cache():
     cache.clear()
 
 
+def _set_eager(eager: bool) -> None:
+    # The app reads Django settings under the CELERY_ namespace, and that
+    # prefixed key wins over ``conf.task_always_eager = ...``, which was
+    # silently ignored (tasks went to Redis with no worker to run them).
+    celery_app.conf["CELERY_TASK_ALWAYS_EAGER"] = eager
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run inline unless a test starts a real worker."""
-    # The namespaced key: Django's CELERY_TASK_ALWAYS_EAGER would shadow
-    # ``conf.task_always_eager`` (Celery looks up the namespaced name first).
-    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    _set_eager(True)
     yield
-    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    _set_eager(True)
 
 
 @pytest.fixture
@@ -43,7 +51,7 @@ def celery_worker(transactional_db):
     the real Redis broker. Needs committed data, hence ``transactional_db``."""
     from celery.contrib.testing.worker import start_worker
 
-    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    _set_eager(False)
     with celery_app.connection_for_write() as conn:
         for queue in ALL_QUEUES:
             conn.default_channel.client.delete(queue)

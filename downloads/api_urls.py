@@ -1,0 +1,14 @@
+"""API and file endpoints: outside the language prefix."""
+
+from django.urls import path
+
+from . import api
+
+app_name = "downloads_api"
+urlpatterns = [
+    path("api/clips/", api.clip_create, name="clip_create"),
+    path("api/clips/<int:pk>/", api.clip_status, name="clip_status"),
+    path("files/renditions/<int:pk>/<str:filename>", api.rendition_file, name="rendition_file"),
+    path("files/clips/<int:pk>/<str:filename>", api.clip_file, name="clip_file"),
+    path("files/previews/<slug:slug>.mp4", api.preview, name="preview"),
+]

@@ -1,0 +1,122 @@
+"""Serving stored files with HTTP ranges (RFC 9110 §14), so browsers seek in
+previews and interrupted downloads resume (``curl -C -``).
+
+Files are never read into memory: the response streams from the storage file
+object; under gunicorn a local file goes out through ``sendfile``, limited to
+the range by ``Content-Length``. With ``DOWNLOADS_DELIVERY = "nginx"`` the app
+only checks permissions and nginx sends the bytes (and handles ranges).
+"""
+
+import re
+from email.utils import parsedate_to_datetime
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header, http_date, quote_etag
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class RangeFile:
+    """A window [start, start + length) of an open file, for FileResponse.
+    Exposes ``fileno`` so WSGI servers can use sendfile (gunicorn sends
+    exactly Content-Length bytes from the current offset)."""
+
+    def __init__(self, handle, start: int, length: int):
+        self.handle, self.remaining = handle, length
+        handle.seek(start)
+        self.name = getattr(handle, "name", "")
+
+    def read(self, size: int = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        size = self.remaining if size is None or size < 0 else min(size, self.remaining)
+        data = self.handle.read(size)
+        self.remaining -= len(data)
+        return data
+
+    def fileno(self):
+        return self.handle.fileno()
+
+    def close(self):
+        self.handle.close()
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
+    """(first, last) byte for a single satisfiable range, None to send the
+    whole file (no or unusable header), "unsatisfiable" for a 416."""
+    match = _RANGE.match(header.strip()) if header else None
+    if not match or match.groups() == ("", ""):
+        return None  # absent, multiple or malformed ranges: ignore (RFC 9110 allows it)
+    first, last = match.groups()
+    if first == "":
+        suffix = int(last)
+        if suffix == 0:
+            return "unsatisfiable"
+        return max(size - suffix, 0), size - 1
+    first = int(first)
+    last = min(int(last), size - 1) if last else size - 1
+    if first >= size or last < first:
+        return "unsatisfiable"
+    return first, last
+
+
+def _validators(field_file, modified) -> tuple[str, str]:
+    etag = quote_etag(f"{field_file.size:x}-{int(modified.timestamp()):x}")
+    return etag, http_date(modified.timestamp())
+
+
+def _if_range_matches(request, etag: str, modified) -> bool:
+    value = request.headers.get("If-Range")
+    if not value:
+        return True
+    if value.startswith(('"', "W/")):
+        return value == etag  # strong comparison; weak tags never match
+    try:
+        return int(parsedate_to_datetime(value).timestamp()) == int(modified.timestamp())
+    except (TypeError, ValueError):
+        return False
+
+
+def serve(request, field_file, *, filename: str, modified, attachment: bool = True, on_send=None) -> HttpResponse:
+    """Answer GET/HEAD for a stored file, honouring Range and If-Range.
+    ``on_send(first, last, length)`` is called once with what will be sent."""
+    size = field_file.size
+    etag, last_modified = _validators(field_file, modified)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        return response
+    wanted = parse_range(request.headers.get("Range", ""), size) if _if_range_matches(request, etag, modified) else None
+    if wanted == "unsatisfiable":
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        response["Accept-Ranges"] = "bytes"
+        return response
+    first, last = wanted if wanted else (0, size - 1)
+    length = max(last - first + 1, 0)
+    if on_send:
+        on_send(first, last, length)
+    if settings.DOWNLOADS_DELIVERY == "nginx" and request.method == "GET":
+        from django_sendfile import sendfile
+
+        response = sendfile(request, field_file.path, attachment=attachment, attachment_filename=filename)
+    elif request.method == "HEAD":
+        response = HttpResponse()
+    else:
+        handle = field_file.storage.open(field_file.name, "rb")
+        response = FileResponse(RangeFile(handle, first, length), content_type="application/octet-stream")
+    response["Content-Type"] = "video/mp4" if filename.endswith((".mp4", ".m4v")) else "application/octet-stream"
+    if settings.DOWNLOADS_DELIVERY != "nginx" or request.method == "HEAD":
+        response["Content-Length"] = str(length)
+        if wanted:
+            response.status_code = 206
+            response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

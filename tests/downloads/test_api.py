@@ -1,0 +1,186 @@
+"""The clip API: requests, results, sharing, and every kind of bad input."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from downloads.models import Clip, Download, Rendition
+
+from .inspection import frame_numbers
+
+
+@pytest.fixture
+def video(make_video_row):
+    return make_video_row("bframes", title="Summit arrivals")
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("sam@example.org", "x")
+
+
+@pytest.fixture
+def api(client, user):
+    client.force_login(user)
+    return client
+
+
+def post(client, payload, **headers):
+    body = payload if isinstance(payload, str | bytes) else json.dumps(payload)
+    return client.post("/api/clips/", body, content_type="application/json", **headers)
+
+
+def test_a_clip_request_renders_exactly_the_asked_frames(api, video, user, tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(api, {"video": video.slug, "start": 1.52, "end": 4.6})
+    assert response.status_code == 202
+    body = response.json()
+    assert set(body) >= {"id", "status", "progress", "url"}
+    status = api.get(body["url"]).json()
+    assert status["status"] == "ready" and status["progress"] == 100
+    assert status["method"] == "smart"
+    download = api.get(status["download_url"])
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="summit-arrivals-000001_520-000004_600.mp4"'
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"".join(download.streaming_content))
+    assert frame_numbers(path) == list(range(38, 115))
+    record = Download.objects.get()
+    assert (record.kind, record.clip_start, record.clip_end, record.user) == (Download.Kind.CLIP, 1.52, 4.6, user)
+
+
+def test_timecodes_are_accepted_too(api, video, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(api, {"video": video.slug, "start": "00:00:01:13", "end": "00:00:04.600"})
+    assert response.status_code == 202
+    clip = Clip.objects.get()
+    assert (clip.start_frame, clip.end_frame) == (38, 115)
+
+
+def test_identical_requests_share_one_clip_and_one_render(api, video, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
+        second = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
+        # 1.01 s falls inside frame 25's duration: the same frame range, the same clip.
+        third = post(api, {"video": video.slug, "start": 1.01, "end": 2.0}).json()
+    assert first["id"] == second["id"]
+    assert third["id"] != first["id"]  # the first frame at or after 1.01 s is frame 26
+    assert len(callbacks) == 2
+
+
+def test_the_web_proxy_can_be_the_source(api, make_video_row, django_capture_on_commit_callbacks, tmp_path):
+    video = make_video_row("mkv", title="Archive")
+    with django_capture_on_commit_callbacks(execute=True):
+        body = post(api, {"video": video.slug, "start": 0.4, "end": 1.2, "rendition": "web"}).json()
+    clip = Clip.objects.get(pk=body["id"])
+    assert clip.rendition.kind == Rendition.Kind.WEB and clip.status == Clip.Status.READY
+    assert frame_numbers(clip.file.path) == list(range(10, 30))
+
+
+def test_a_failed_clip_is_tried_again_on_the_next_request(api, video, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+    Clip.objects.filter(pk=clip_id).update(status=Clip.Status.FAILED, error="disk full")
+    assert api.get(f"/api/clips/{clip_id}/").json()["status"] == "failed"
+    assert "error" in api.get(f"/api/clips/{clip_id}/").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
+    assert again["id"] == clip_id
+    assert api.get(f"/api/clips/{clip_id}/").json()["status"] == "ready"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"start": -1, "end": 2}, "cannot be negative"),
+        ({"end": 2}, "Give both an in and an out point"),
+        ({"start": 1}, "Give both an in and an out point"),
+        ({"start": 3, "end": 3}, "must come after the in point"),
+        ({"start": 3, "end": 2}, "must come after the in point"),
+        ({"start": 1, "end": 60}, "past the end of the video"),
+        ({"start": "ten", "end": 2}, "Times must be numbers"),
+        ({"start": True, "end": 2}, "Times must be numbers"),
+        ({"start": [1], "end": 2}, "Times must be numbers"),
+        ({"start": "NaN", "end": 2}, "Times must be numbers"),
+        ({"start": 1, "end": float("inf")}, "Times must be numbers"),  # JSON "Infinity"
+        ({"start": 1, "end": 2, "rendition": "4k"}, "Unknown rendition"),
+        ({"start": 1, "end": 2, "rendition": 7}, "Unknown rendition"),
+        ({"start": 1.001, "end": 1.002}, "at least one frame"),
+    ],
+)
+def test_bad_input_gets_a_400_with_a_message(api, video, payload, message):
+    response = post(api, {"video": video.slug, **payload})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert Clip.objects.count() == 0
+
+
+def test_clips_longer_than_the_maximum_are_refused(api, video, settings):
+    settings.CLIP_MAX_SECONDS = 2
+    response = post(api, {"video": video.slug, "start": 0, "end": 3})
+    assert response.status_code == 400
+    assert "at most 00:00:02.000" in response.json()["error"]
+
+
+def test_errors_come_in_the_users_language(api, video):
+    response = post(api, {"video": video.slug, "start": 3, "end": 2}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert response.json()["error"] == "Le point de sortie doit venir après le point d’entrée."
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", "", '{"video": 5}', b"\xff\xfe", '{"video": "SLUG", "start": 1e999, "end": 2}'])
+def test_malformed_bodies_get_a_400(api, video, body):
+    if isinstance(body, str):
+        body = body.replace("SLUG", video.slug)
+    assert post(api, body).status_code == 400
+
+
+def test_unknown_and_unpublished_videos_are_404(api, make_video_row):
+    hidden = make_video_row("bframes", title="Draft", publish=False)
+    assert post(api, {"video": "no-such-video", "start": 0, "end": 1}).status_code == 404
+    assert post(api, {"video": hidden.slug, "start": 0, "end": 1}).status_code == 404
+
+
+def test_anonymous_requests_are_401(client, video):
+    response = post(client, {"video": video.slug, "start": 0, "end": 1})
+    assert response.status_code == 401
+    assert client.get("/api/clips/1/").status_code == 401
+
+
+def test_csrf_is_required(user, video):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert post(client, {"video": video.slug, "start": 0, "end": 1}).status_code == 403
+
+
+def test_unknown_clip_is_404(api, video):
+    assert api.get("/api/clips/999999/").status_code == 404
+
+
+def test_only_get_and_post(api, video):
+    assert api.put("/api/clips/", "{}", content_type="application/json").status_code == 405
+
+
+def test_a_clip_whose_job_was_lost_is_queued_again(api, video, settings, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+    long_ago = timezone.now() - timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    Clip.objects.filter(pk=clip_id).update(status=Clip.Status.RUNNING, started_at=long_ago, file="")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
+    assert again["id"] == clip_id
+    assert Clip.objects.get(pk=clip_id).status == Clip.Status.READY
+
+
+def test_a_recent_running_clip_is_not_started_twice(api, video, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+    Clip.objects.filter(pk=clip_id).update(status=Clip.Status.RUNNING, started_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
+    assert again["status"] == "running" and callbacks == []

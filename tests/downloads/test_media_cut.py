@@ -1,0 +1,102 @@
+"""Frame-exactness, audio sync and MP4 validity of rendered clips."""
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from downloads.media.cut import CutError, cut
+from downloads.media.probe import probe
+
+from .inspection import audio_samples, first_gap, frame_numbers, stream_duration, top_level_boxes
+
+FPS = 25
+
+
+def _cut(media_files, tmp_path, first, last, source="bframes", method="auto"):
+    src = media_files[source]
+    out = tmp_path / "clip.mp4"
+    result = cut(src, out, start=Fraction(first, FPS), end=Fraction(last, FPS), info=probe(src), method=method)
+    return result, out
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (0, 150),  # the whole file
+        (25, 50),  # exactly one GOP, keyframe to keyframe
+        (38, 115),  # in and out between keyframes
+        (26, 40),  # inside one GOP
+        (49, 51),  # across a keyframe, two frames
+        (3, 4),  # a single frame
+        (74, 150),  # to the very end
+    ],
+)
+def test_smart_cut_holds_exactly_the_requested_frames(media_files, tmp_path, first, last):
+    result, out = _cut(media_files, tmp_path, first, last)
+    assert result.method == "smart"
+    assert frame_numbers(out) == list(range(first, last))
+    assert result.frames == last - first
+
+
+def test_smart_cut_is_exact_for_random_ranges(media_files, tmp_path):
+    rng = random.Random(20261126)
+    for _ in range(12):
+        first = rng.randrange(0, 149)
+        last = rng.randrange(first + 1, 151)
+        result, out = _cut(media_files, tmp_path, first, last)
+        assert frame_numbers(out) == list(range(first, last)), (first, last)
+
+
+def test_smart_cut_copies_whole_gops_and_reencodes_only_the_edges(media_files, tmp_path):
+    result, _ = _cut(media_files, tmp_path, 38, 115)
+    # Head 38..49 must be re-encoded (12 frames); GOPs 50..99 are copied; at
+    # most a few frames before the out point need re-encoding.
+    assert 12 <= result.reencoded_frames <= 12 + 4
+    assert result.reencoded_frames < (115 - 38) / 3
+
+
+def test_reencode_path_is_exact_too(media_files, tmp_path):
+    result, out = _cut(media_files, tmp_path, 38, 115, method="reencode")
+    assert result.method == "reencode"
+    assert frame_numbers(out) == list(range(38, 115))
+
+
+def test_sources_that_cannot_be_copied_fall_back_to_reencoding(media_files, tmp_path):
+    result, out = _cut(media_files, tmp_path, 13, 60, source="mkv")
+    assert result.method == "reencode"
+    assert frame_numbers(out) == list(range(13, 60))
+
+
+@pytest.mark.parametrize("method", ["smart", "reencode"])
+def test_audio_starts_at_the_in_point_and_lasts_as_long_as_the_clip(media_files, tmp_path, method):
+    # The synthetic tone pauses at every whole second: in a clip from 1.52 s,
+    # the first pause must come 0.48 s in.
+    result, out = _cut(media_files, tmp_path, 38, 115, method=method)
+    gap = first_gap(audio_samples(out))
+    assert gap == pytest.approx(0.48, abs=0.002)
+    assert stream_duration(out, "audio") == pytest.approx((115 - 38) / FPS, abs=0.025)
+    assert stream_duration(out, "video") == pytest.approx((115 - 38) / FPS, abs=1 / FPS)
+
+
+def test_clips_are_faststart_mp4(media_files, tmp_path):
+    _, out = _cut(media_files, tmp_path, 38, 115)
+    boxes = top_level_boxes(out)
+    assert boxes[0] == "ftyp"
+    assert boxes.index("moov") < boxes.index("mdat")
+
+
+def test_a_range_without_frames_is_refused(media_files, tmp_path):
+    with pytest.raises(CutError):
+        _cut(media_files, tmp_path, 40, 40)
+
+
+@pytest.mark.parametrize("method", ["smart", "reencode"])
+def test_points_between_frames_take_the_frames_whose_timestamps_fall_inside(media_files, tmp_path, method):
+    # 1.53 s lies inside frame 38 (1.52-1.56): the first frame at or after it
+    # is 39. 4.59 s lies inside frame 114: frames up to 114 start before it.
+    src, out = media_files["bframes"], tmp_path / "clip.mp4"
+    result = cut(src, out, start=Fraction("1.53"), end=Fraction("4.59"), info=probe(src), method=method)
+    assert frame_numbers(out) == list(range(39, 115))
+    assert result.frames == 115 - 39
+    assert stream_duration(out, "video") == pytest.approx((115 - 39) / FPS, abs=1 / FPS)
