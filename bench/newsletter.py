@@ -78,7 +78,6 @@ def main() -> None:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "mediaportal.settings_test", "TEST_DATABASE_URL": db_url,
         "TEST_EMAIL_URL": f"smtp://127.0.0.1:{sink_port}", "NEWSLETTER_RATE_LIMIT": "0",
-        "NEWSLETTER_BATCH_SIZE": os.environ.get("NEWSLETTER_BATCH_SIZE", "250"),
         # Production mode: DEBUG would record every query of every worker.
         "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "SECURE_SSL_REDIRECT": "0",
     })

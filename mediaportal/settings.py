@@ -213,7 +213,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Newsletter ---------------------------------------------------------------
-NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=250)
 # Messages per second across all workers (0: as fast as the SMTP server takes them).
 NEWSLETTER_RATE_LIMIT = env.int("NEWSLETTER_RATE_LIMIT", default=50)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
