@@ -68,6 +68,24 @@ def drop_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{parts.path[1:]}" WITH (FORCE)')
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its waited-for children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    total += cpu_seconds(int(entry.name))
+            except (OSError, ProcessLookupError):
+                continue
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=10_000)
@@ -98,7 +116,7 @@ def main() -> None:
              "-c", str(args.workers), "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", os.environ.get("BENCH_WORKER_LOG", "warning")],
             cwd=BASE_DIR, env=os.environ.copy(), start_new_session=True,
         )
-        run(args)
+        run(args, sink_pid=sink.pid, worker_pgid=worker.pid)
     finally:
         if worker is not None:
             os.killpg(worker.pid, signal.SIGTERM)
@@ -112,7 +130,7 @@ def main() -> None:
         drop_database(db_url)
 
 
-def run(args) -> None:
+def run(args, *, sink_pid: int, worker_pgid: int) -> None:
     from django.conf import settings
 
     from mediaportal.celery import app as celery_app
@@ -136,25 +154,28 @@ def run(args) -> None:
          .message().as_bytes(linesep="\r\n"))
         for subscriber in Subscriber.objects.all()
     ]
-    started = time.perf_counter()
+    started, sink_cpu = time.perf_counter(), cpu_seconds(sink_pid)
     with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT) as smtp:
         for sender, recipient, data in messages:
             smtp.sendmail(sender, [recipient], data)
     plain = len(messages) / (time.perf_counter() - started)
-    print(f"plain smtplib loop:  {len(messages):6d} messages, {plain:7.0f} messages/s")
+    print(f"plain smtplib loop:  {len(messages):6d} messages, {plain:7.0f} messages/s "
+          f"(sink CPU {1000 * (cpu_seconds(sink_pid) - sink_cpu) / len(messages):.2f} ms/message)")
 
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     ping_deadline = time.monotonic() + 60
     while not celery_app.control.ping(timeout=0.5) and time.monotonic() < ping_deadline:
         pass
-    started = time.perf_counter()
+    started, sink_cpu, worker_cpu = time.perf_counter(), cpu_seconds(sink_pid), group_cpu_seconds(worker_pgid)
     tasks.send_issue.delay(issue.pk)
     while NewsletterIssue.objects.filter(pk=issue.pk, status=NewsletterIssue.Status.SENT).count() == 0:
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     sent = Delivery.objects.filter(issue=issue, status=Delivery.Status.SENT).count()
     celery = sent / elapsed
-    print(f"celery workers ({args.workers}): {sent:6d} messages, {celery:7.0f} messages/s")
+    print(f"celery workers ({args.workers}): {sent:6d} messages, {celery:7.0f} messages/s "
+          f"(sink CPU {1000 * (cpu_seconds(sink_pid) - sink_cpu) / sent:.2f} ms/message, "
+          f"workers {1000 * (group_cpu_seconds(worker_pgid) - worker_cpu) / sent:.2f} ms/message)")
     print(f"ratio: {celery / plain:.0%} of the plain loop (target >= 70%)")
     assert sent == args.subscribers, f"only {sent} of {args.subscribers} sent"
 
