@@ -20,6 +20,7 @@ from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mediaportal.mail import queue_mail
@@ -158,6 +159,8 @@ RETURNING s.id, s.email, s.language
 
 
 def _delivery_claim(*, cursor, pk: int, issue_id: int, begin: bool) -> rendering.Recipient | None:
+    if db_connection.vendor != "postgresql":
+        return _delivery_claim_portable(pk=pk, issue_id=issue_id)
     cursor.execute(("BEGIN;" if begin else "") + CLAIM_SQL, {
         "pk": pk, "issue": issue_id, "now": timezone.now(), "sent": Delivery.Status.SENT,
         "pending": Delivery.Status.PENDING, "confirmed": Subscriber.Status.CONFIRMED,
@@ -166,6 +169,21 @@ def _delivery_claim(*, cursor, pk: int, issue_id: int, begin: bool) -> rendering
         cursor.nextset()
     row = cursor.fetchone()
     return rendering.Recipient(*row) if row else None
+
+
+def _delivery_claim_portable(*, pk: int, issue_id: int) -> rendering.Recipient | None:
+    """The same claim for SQLite (development): writers are serialised there."""
+    now = timezone.now()
+    delivery = (
+        Delivery.objects.select_for_update().select_related("subscriber")
+        .filter(pk=pk, issue_id=issue_id, status=Delivery.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).first()
+    )
+    if delivery is None or delivery.subscriber.status != Subscriber.Status.CONFIRMED:
+        return None
+    Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1, error="")
+    subscriber = delivery.subscriber
+    return rendering.Recipient(subscriber.pk, subscriber.email, subscriber.language)
 
 
 @contextmanager
