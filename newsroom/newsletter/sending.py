@@ -214,6 +214,7 @@ def _delivery_send(*, pk: int, issue, connection, cursor, rendered: dict, result
     """Send one delivery if it is still pending and nobody else holds it.
     Returns False when the SMTP connection is no longer usable."""
     finish = None
+    _rate_limit_wait()  # before the claim: no row stays locked while we wait
     try:
         with _claim_transaction(cursor) as begin:
             recipient = _delivery_claim(cursor=cursor, pk=pk, issue_id=issue.pk, begin=begin)
@@ -227,7 +228,6 @@ def _delivery_send(*, pk: int, issue, connection, cursor, rendered: dict, result
                 rendered[recipient.language] = (issue_rendered, template)
             issue_rendered, template = rendered[recipient.language]
             data = template and rendering.wire_message(template=template, recipient=recipient)
-            _rate_limit_wait()
             if data:
                 finish = smtp.data_begin(connection, sender=template.sender, recipients=[recipient.email], data=data)
             else:
