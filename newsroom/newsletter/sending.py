@@ -111,7 +111,7 @@ def delivery_send_batch(*, issue_id: int, delivery_ids: list[int]) -> BatchResul
     issue = NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.SENDING).first()
     if issue is None:
         return result
-    rendered: dict[str, rendering.RenderedIssue] = {}
+    rendered: dict[str, tuple] = {}  # language -> (RenderedIssue, WireTemplate or None)
     connection = get_connection()
     try:
         connection.open()
