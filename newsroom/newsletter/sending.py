@@ -72,15 +72,20 @@ def issue_start_sending(*, issue_id: int) -> bool:
 
 
 def issue_batches_to_queue(*, issue_id: int, queued_before: datetime | None = None) -> list[list[int]]:
-    """Pending, due deliveries of the issue in batches, marked as queued now.
-    With ``queued_before``, only those queued before then (their task was lost)."""
+    """Pending, due deliveries of the issue that were never queued, in
+    batches, marked as queued now. With ``queued_before``: also those queued
+    before then, if the issue has sent nothing since (their task was lost)."""
     now = timezone.now()
-    stale = "AND (dispatched_at IS NULL OR dispatched_at < %(before)s)" if queued_before else ""
+    queued = "dispatched_at IS NULL"
+    if queued_before is not None:
+        if Delivery.objects.filter(issue_id=issue_id, sent_at__gte=queued_before).exists():
+            return []  # still moving: its tasks are waiting in the queue
+        queued = "(dispatched_at IS NULL OR dispatched_at < %(before)s)"
     with db_connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Delivery._meta.db_table} SET dispatched_at = %(now)s "
             "WHERE issue_id = %(issue)s AND status = %(pending)s "
-            f"AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s) {stale} RETURNING id",
+            f"AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s) AND {queued} RETURNING id",
             {"now": now, "issue": issue_id, "pending": Delivery.Status.PENDING, "before": queued_before},
         )
         ids = sorted(row[0] for row in cursor.fetchall())

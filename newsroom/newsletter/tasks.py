@@ -29,7 +29,8 @@ def deliver_batch(issue_id: int, delivery_ids: list[int]) -> int:
 @shared_task(acks_late=True)
 def send_due() -> None:
     """Every minute (Celery beat): start scheduled issues that are due, and
-    queue again deliveries whose task was lost."""
+    queue again the deliveries of an issue that has stalled (its tasks were
+    lost; Redis would give them back only after the visibility timeout)."""
     now = timezone.now()
     for issue_id in selectors.issues_due(now=now).values_list("pk", flat=True):
         send_issue.delay(issue_id)

@@ -213,3 +213,24 @@ def test_delivery_through_a_real_worker_and_smtp_server(celery_worker, smtp_serv
     while NewsletterIssue.objects.get(pk=issue.pk).status != NewsletterIssue.Status.SENT and time.monotonic() < deadline:
         time.sleep(0.1)
     assert NewsletterIssue.objects.get(pk=issue.pk).status == NewsletterIssue.Status.SENT
+
+
+@pytest.mark.django_db
+def test_lost_batches_are_queued_again_only_when_the_issue_stalls():
+    for _ in range(3):
+        SubscriberFactory()
+    issue = IssueFactory()
+    sending.issue_start_sending(issue_id=issue.pk)
+    [batch] = sending.issue_batches_to_queue(issue_id=issue.pk)
+    assert len(batch) == 3
+    assert sending.issue_batches_to_queue(issue_id=issue.pk) == []  # "send now" twice queues nothing more
+
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.update(dispatched_at=an_hour_ago)
+    Delivery.objects.filter(pk=batch[0]).update(status=Delivery.Status.SENT, sent_at=timezone.now())
+    quarter_ago = timezone.now() - timedelta(minutes=15)
+    # Still sending (a copy went out a moment ago): its tasks are just waiting in the queue.
+    assert sending.issue_batches_to_queue(issue_id=issue.pk, queued_before=quarter_ago) == []
+    # Nothing sent for a quarter of an hour: the tasks were lost; queue the rest again.
+    Delivery.objects.filter(pk=batch[0]).update(sent_at=an_hour_ago)
+    assert sending.issue_batches_to_queue(issue_id=issue.pk, queued_before=quarter_ago) == [batch[1:]]
