@@ -2,7 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from newsroom.sitemaps import SITEMAPS
 
 from .health import healthz
 
@@ -13,6 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("downloads.api_urls")),
 ]
+
+# --- Newsroom: one sitemap for articles (each in its language) and videos ---
+urlpatterns += [path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap")]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.allauth_urls")),

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "newsroom"
 urlpatterns = [
     path("", views.home, name="home"),
     path("news/", views.article_list, name="article_list"),
+    path("news/feed/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
+    path("news/feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("news/topics/<slug:topic>/feed/rss/", feeds.LatestArticlesFeed(), name="topic_feed_rss"),
+    path("news/topics/<slug:topic>/feed/atom/", feeds.LatestArticlesAtomFeed(), name="topic_feed_atom"),
+    path("news/preview/<int:pk>/", views.article_preview, name="article_preview"),
     path("news/<slug:slug>/", views.article_detail, name="article_detail"),
 ]

@@ -68,14 +68,7 @@ def cut(
 ) -> CutResult:
     """Write the clip ``[start, end)`` of ``source`` to ``destination`` (an MP4
     with faststart). ``start``/``end`` are seconds on the source's timeline."""
-    # Work on frame boundaries: the first frame at or after each point. The
-    # clip's timeline then starts exactly on its first frame.
-    origin = _origin(info)
-    first, last = frame_range(info.fps, start - origin, end - origin)
-    if last <= first:
-        raise CutError("the range holds no frames")
-    fps = Fraction(info.fps)
-    start, end = origin + first / fps, origin + last / fps
+    start, end = _snap(info, start, end)
     began = time.monotonic()
     report = _throttled(progress)
     result = None
@@ -106,6 +99,17 @@ def frame_range(fps, start, end) -> tuple[int, int]:
     first = math.ceil(Fraction(start) * fps - tolerance)
     last = math.ceil(Fraction(end) * fps - tolerance)
     return max(first, 0), last
+
+
+def _snap(info: MediaInfo, start, end) -> tuple[Fraction, Fraction]:
+    """Move both points to frame boundaries (the first frame at or after
+    each), so the output's timeline starts exactly on its first frame."""
+    origin = _origin(info)
+    first, last = frame_range(info.fps, start - origin, end - origin)
+    if last <= first:
+        raise CutError("the range holds no frames")
+    fps = Fraction(info.fps)
+    return origin + first / fps, origin + last / fps
 
 
 def _smart_cut_possible(info: MediaInfo) -> bool:
@@ -462,6 +466,7 @@ def encode_range(
     """Decode the frames of [start, end) and encode them to H.264/AAC MP4
     (faststart), optionally scaled down to ``max_height``. Returns the frame count."""
     report = report or (lambda fraction, force=False: None)
+    start, end = _snap(info, start, end)
     total = max(round((end - start) * info.fps), 1)
     width, height = info.width, info.height
     if max_height and height > max_height:

@@ -1,16 +1,17 @@
+"""Browser-test fixtures. Database work happens in fixtures listed *before*
+``page``: once Playwright's loop runs in the test thread, Django would open a
+second connection there that outlives the test database."""
+
 import pytest
 from django.conf import settings
 from django.test import Client
 
 
 @pytest.fixture
-def login_as(live_server):
-    """Log ``user`` into the Playwright page by handing it a real session cookie."""
-
-    def login(page, user):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-    return login
+def journalist_cookie(live_server, django_user_model):
+    """A logged-in media professional's session cookie, for ``page.context.add_cookies``."""
+    user = django_user_model.objects.create_user("sam@example.org", "x", full_name="Sam Okafor")
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value, "url": live_server.url}

@@ -11,14 +11,16 @@ from tests.downloads.inspection import frame_numbers
 pytestmark = [pytest.mark.e2e, pytest.mark.worker]
 
 
-def _wait_until_ready(video, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        video.refresh_from_db()
-        if video.status != Video.Status.PROCESSING:
-            return video
+@pytest.fixture
+def video(make_video_row):
+    """A processed video (ingest may run on the worker: wait for it)."""
+    video = make_video_row("bframes", title="Summit arrivals")
+    deadline = time.monotonic() + 30
+    while video.status == Video.Status.PROCESSING and time.monotonic() < deadline:
         time.sleep(0.2)
-    raise AssertionError("video still processing")
+        video.refresh_from_db()
+    assert video.status == Video.Status.READY
+    return video
 
 
 def _seek(page, seconds):
@@ -32,10 +34,8 @@ def _seek(page, seconds):
     )
 
 
-def test_set_in_and_out_then_download_the_clip(live_server, page, login_as, celery_worker, make_video_row, django_user_model, tmp_path):
-    video = _wait_until_ready(make_video_row("bframes", title="Summit arrivals"))
-    user = django_user_model.objects.create_user("sam@example.org", "x")
-    login_as(page, user)
+def test_set_in_and_out_then_download_the_clip(celery_worker, video, journalist_cookie, live_server, page, tmp_path):
+    page.context.add_cookies([journalist_cookie])
     page.goto(f"{live_server.url}/en/videos/{video.slug}/")
     page.wait_for_function("document.getElementById('player').readyState >= 1")
 
@@ -79,9 +79,8 @@ def test_set_in_and_out_then_download_the_clip(live_server, page, login_as, cele
     assert frame_numbers(path) == list(range(38, 115))
 
 
-def test_typed_timecodes_are_checked_before_sending(live_server, page, login_as, make_video_row, django_user_model):
-    video = make_video_row("bframes", title="Summit arrivals")
-    login_as(page, django_user_model.objects.create_user("sam@example.org", "x"))
+def test_typed_timecodes_are_checked_before_sending(video, journalist_cookie, live_server, page):
+    page.context.add_cookies([journalist_cookie])
     page.goto(f"{live_server.url}/fr/videos/{video.slug}/")
     page.wait_for_function("document.getElementById('player').readyState >= 1")
     page.locator("input[name=in]").fill("00:00:04.000")

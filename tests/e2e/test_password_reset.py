@@ -17,13 +17,21 @@ pytestmark = [pytest.mark.e2e, pytest.mark.worker]
 NEW_PASSWORD = "Fjord-Lantern-93!"
 
 
-def test_forgot_password_from_a_video_page(celery_worker, smtp_server, live_server, page, settings):
-    settings.PASSWORD_RESET_CODE_RESEND_WAIT = 2
+@pytest.fixture
+def scene(celery_worker):
+    """The user and the video page they start from. Made before ``page``: see
+    tests/e2e/conftest.py."""
     user = UserFactory(full_name="Sam Okafor")
     video = Video.objects.create(
         title="Summit opening", slug="summit-opening", is_published=True,
         status=Video.Status.READY, published_at=timezone.now(),
     )
+    return user, video
+
+
+def test_forgot_password_from_a_video_page(scene, smtp_server, live_server, page, settings):
+    settings.PASSWORD_RESET_CODE_RESEND_WAIT = 2
+    user, video = scene
     video_url = f"{live_server.url}/en/videos/{video.slug}/"
 
     page.goto(video_url)

@@ -1,0 +1,193 @@
+"""Requests per second and latency of the public newsroom pages under gunicorn.
+
+Starts gunicorn (production settings, 2 sync workers) on loopback against a
+throw-away SQLite database filled with 120 articles, 30 videos and the demo
+article (hero image and renditions), then drives it from this process with a
+thread pool of http.client clients. Each URL gets a short warm-up and a fixed
+time window; a bare Django view (no database, no template) runs in the same
+session as the ceiling the pages are compared with.
+
+    .venv/bin/python bench/pages.py [--seconds 5] [--clients 8]
+
+Every request goes to 127.0.0.1 only; the run stops by itself (time and count).
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_REQUESTS_PER_URL = 200_000
+
+SETTINGS = '''
+from mediaportal.settings import *  # noqa
+ROOT_URLCONF = "bench_urls"
+# No collectstatic in a throw-away run: plain static storage.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+'''
+URLS = '''
+from django.http import HttpResponse
+from django.urls import path
+from mediaportal.urls import urlpatterns as portal
+
+
+def bare(request):
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [path("bare/", bare), *portal]
+'''
+SEED = '''
+import django
+django.setup()
+from datetime import timedelta
+from django.utils import timezone
+from downloads.models import Video
+from newsroom import demo
+from newsroom.models import Article, Topic
+
+now = timezone.now()
+topics = [Topic.objects.create(slug=s, name_en=s.title(), name_fr=s.title()) for s in ("water", "health", "trade")]
+videos = [Video.objects.create(title=f"Footage {n}", slug=f"demo-footage-{n}", is_published=True,
+                               status=Video.Status.READY, published_at=now - timedelta(hours=n)) for n in range(30)]
+body = "<p>" + "Delegations met to agree on a common approach to shared rivers. " * 40 + "</p>"
+for n in range(60):
+    en = Article.objects.create(language="en", slug=f"story-{n}", title=f"Story number {n} about rivers",
+                                standfirst="A lead paragraph. " * 4, body=body, status="published",
+                                published_at=now - timedelta(hours=n + 1))
+    en.topics.add(*topics); en.related_videos.add(*videos[:4])
+    fr = Article.objects.create(language="fr", slug=f"article-{n}", title=f"Article {n} sur les fleuves",
+                                standfirst="Un chapeau. " * 4, body=body, status="published",
+                                published_at=now - timedelta(hours=n + 1), translation_of=en)
+    fr.topics.add(*topics)
+demo.seed()
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/bare/")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def _drive(port: int, path: str, seconds: float, clients: int) -> dict:
+    """Hammer one URL with ``clients`` threads for ``seconds``; return figures."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        nonlocal errors
+        mine, bad = [], 0
+        while time.monotonic() < stop_at and len(mine) < MAX_REQUESTS_PER_URL // clients:
+            started = time.perf_counter()
+            # gunicorn's sync workers close the connection after each response.
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                connection.request("GET", path, headers={"Host": "127.0.0.1"})
+                response = connection.getresponse()
+                response.read()
+                bad += response.status != 200
+            except OSError:
+                bad += 1
+            finally:
+                connection.close()
+            mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "path": path, "requests": len(latencies), "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="measuring window per URL")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
+        tmp_path = Path(tmp)
+        (tmp_path / "bench_settings.py").write_text(SETTINGS)
+        (tmp_path / "bench_urls.py").write_text(URLS)
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")},
+            "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}",
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "MEDIA_ROOT": f"{tmp}/media",
+            "LOG_LEVEL": "WARNING",
+        }
+        python = sys.executable
+        subprocess.run([python, "-m", "django", "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
+        subprocess.run([python, "-c", textwrap.dedent(SEED)], env=env, cwd=ROOT, check=True, timeout=300,
+                       stdout=subprocess.DEVNULL)
+        port = _free_port()
+        gunicorn = subprocess.Popen(
+            [str(Path(python).parent / "gunicorn"), "mediaportal.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--log-level", "warning"],
+            env=env, cwd=ROOT,
+        )
+        try:
+            _wait_until_up(port)
+            paths = ["/bare/", "/en/", "/en/news/", "/en/news/?q=rivers", "/en/news/story-3/",
+                     "/en/news/river-basin-summit-geneva/"]
+            results = []
+            for path in paths:
+                _drive(port, path, min(1.0, args.seconds), args.clients)  # warm-up: imports, caches
+                results.append(_drive(port, path, args.seconds, args.clients))
+        finally:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+
+    bare = results[0]["rps"]
+    print(f"\ngunicorn {args.workers} sync workers, {args.clients} client threads, {args.seconds:.0f} s per URL, "
+          f"{os.cpu_count()} CPUs shared by server and load generator (SQLite)")
+    print(f"{'URL':40} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8} {'errors':>7}")
+    for r in results:
+        print(f"{r['path']:40} {r['requests']:9d} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
+              f"{r['rps'] / bare:7.0%} {r['errors']:7d}")
+    return 1 if any(r["errors"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
