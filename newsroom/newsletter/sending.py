@@ -10,7 +10,6 @@ the moment it becomes "sent".
 import logging
 import smtplib
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,13 +19,13 @@ from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from mediaportal.mail import queue_mail
 from newsroom.models import Article
 
 from . import rendering, smtp
+from .claim import DeliveryClaimer
 from .models import Delivery, NewsletterIssue, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -125,20 +124,16 @@ def delivery_send_batch(*, issue_id: int, delivery_ids: list[int]) -> BatchResul
             _delivery_failed(pk=pk, error=exc, result=result, sent_marked=False)
         return result
     try:
-        _commit_without_waiting_for_disk(True)
-        db_connection.ensure_connection()
-        # One plain database cursor for the batch: the claim runs once per message.
-        cursor = db_connection.connection.cursor()
-        for position, pk in enumerate(delivery_ids):
-            if not _delivery_send(pk=pk, issue=issue, connection=connection, cursor=cursor, rendered=rendered,
-                                  result=result):
-                # The connection broke: the rest of the batch waits for the retry.
-                for rest in delivery_ids[position + 1:]:
-                    _delivery_failed(pk=rest, error="SMTP connection lost before sending", result=result,
-                                     sent_marked=False, counts=False)
-                break
+        with DeliveryClaimer(issue_id=issue_id) as claimer:
+            for position, pk in enumerate(delivery_ids):
+                if not _delivery_send(pk=pk, issue=issue, connection=connection, claimer=claimer,
+                                      rendered=rendered, result=result):
+                    # The connection broke: the rest of the batch waits for the retry.
+                    for rest in delivery_ids[position + 1:]:
+                        _delivery_failed(pk=rest, error="SMTP connection lost before sending", result=result,
+                                         sent_marked=False, counts=False)
+                    break
     finally:
-        _commit_without_waiting_for_disk(False)
         try:
             connection.close()
         except (OSError, smtplib.SMTPException):
@@ -147,82 +142,20 @@ def delivery_send_batch(*, issue_id: int, delivery_ids: list[int]) -> BatchResul
     return result
 
 
-# The hot path, one statement per message: lock the row if nobody holds it
-# (SKIP LOCKED), check it is still due and its subscriber still confirmed,
-# and mark it sent, uncommitted until the message body is on the wire.
-CLAIM_SQL = f"""
-UPDATE {Delivery._meta.db_table} AS d SET status = %(sent)s, sent_at = %(now)s, attempts = d.attempts + 1, error = ''
-FROM {Subscriber._meta.db_table} AS s
-WHERE d.id = (
-    SELECT id FROM {Delivery._meta.db_table}
-    WHERE id = %(pk)s AND issue_id = %(issue)s AND status = %(pending)s
-      AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s)
-    FOR UPDATE SKIP LOCKED
-) AND s.id = d.subscriber_id AND s.status = %(confirmed)s
-RETURNING s.id, s.email, s.language
-"""
-
-
-def _delivery_claim(*, cursor, pk: int, issue_id: int, begin: bool) -> rendering.Recipient | None:
-    if db_connection.vendor != "postgresql":
-        return _delivery_claim_portable(pk=pk, issue_id=issue_id)
-    cursor.execute(("BEGIN;" if begin else "") + CLAIM_SQL, {
-        "pk": pk, "issue": issue_id, "now": timezone.now(), "sent": Delivery.Status.SENT,
-        "pending": Delivery.Status.PENDING, "confirmed": Subscriber.Status.CONFIRMED,
-    })
-    if begin:
-        cursor.nextset()
-    row = cursor.fetchone()
-    return rendering.Recipient(*row) if row else None
-
-
-def _delivery_claim_portable(*, pk: int, issue_id: int) -> rendering.Recipient | None:
-    """The same claim for SQLite (development): writers are serialised there."""
-    now = timezone.now()
-    delivery = (
-        Delivery.objects.select_for_update().select_related("subscriber")
-        .filter(pk=pk, issue_id=issue_id, status=Delivery.Status.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).first()
-    )
-    if delivery is None or delivery.subscriber.status != Subscriber.Status.CONFIRMED:
-        return None
-    Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1, error="")
-    subscriber = delivery.subscriber
-    return rendering.Recipient(subscriber.pk, subscriber.email, subscriber.language)
-
-
-@contextmanager
-def _claim_transaction(cursor):
-    """One transaction per message. ``atomic()`` would spend a round trip of
-    its own on BEGIN; here BEGIN travels with the claim statement (PostgreSQL,
-    outside any atomic block), which is a sixth of the round trips per
-    message. Yields whether the claim must send BEGIN."""
-    if db_connection.in_atomic_block or db_connection.vendor != "postgresql":
-        with transaction.atomic():
-            yield False
-        return
-    try:
-        yield True
-    except BaseException:
-        cursor.execute("ROLLBACK")
-        raise
-    cursor.execute("COMMIT")
-
-
 def _delivery_skip_if_unsubscribed(*, pk: int) -> None:
     Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).exclude(
         subscriber__status=Subscriber.Status.CONFIRMED
     ).update(status=Delivery.Status.SKIPPED)
 
 
-def _delivery_send(*, pk: int, issue, connection, cursor, rendered: dict, result: BatchResult) -> bool:
+def _delivery_send(*, pk: int, issue, connection, claimer: DeliveryClaimer, rendered: dict, result: BatchResult) -> bool:
     """Send one delivery if it is still pending and nobody else holds it.
     Returns False when the SMTP connection is no longer usable."""
     finish = None
     _rate_limit_wait()  # before the claim: no row stays locked while we wait
     try:
-        with _claim_transaction(cursor) as begin:
-            recipient = _delivery_claim(cursor=cursor, pk=pk, issue_id=issue.pk, begin=begin)
+        with claimer.transaction():
+            recipient = claimer.claim(pk)
             if recipient is None:
                 # Sent already, not due, held by another worker, or unsubscribed meanwhile.
                 _delivery_skip_if_unsubscribed(pk=pk)
@@ -286,16 +219,6 @@ def _delivery_failed(*, pk: int, error, result: BatchResult, sent_marked: bool, 
             result.retry_at = max(filter(None, [result.retry_at, delivery.next_attempt_at]))
         delivery.save(update_fields=["attempts", "error", "sent_at", "status", "next_attempt_at"])
     logger.warning("newsletter delivery %s failed: %s", pk, error)
-
-
-def _commit_without_waiting_for_disk(on: bool) -> None:
-    """One commit per message would wait for the disk each time (fsync).
-    With asynchronous commit a row marked sent is still visible to every
-    worker at once; only a crash of the PostgreSQL server itself could lose
-    the last moment of marks, and those few messages would go out again."""
-    if db_connection.vendor == "postgresql":
-        with db_connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit = %s" % ("off" if on else "DEFAULT"))
 
 
 def _rate_limit_wait() -> None:
