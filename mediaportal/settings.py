@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "accounts",
     "newsroom",
+    "newsroom.newsletter",
     "downloads",
 ]
 SITE_ID = 1
@@ -210,6 +211,19 @@ SENDFILE_URL = env.str("SENDFILE_URL", default="/protected")
 CELERY_BEAT_SCHEDULE = {
     "clips-expire": {"task": "downloads.tasks.clip_expire_task", "schedule": 60 * 60},
 }
+
+# --- Newsletter ---------------------------------------------------------------
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=250)
+# Messages per second across all workers (0: as fast as the SMTP server takes them).
+NEWSLETTER_RATE_LIMIT = env.int("NEWSLETTER_RATE_LIMIT", default=50)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+NEWSLETTER_RETRY_BACKOFF = env.int("NEWSLETTER_RETRY_BACKOFF", default=60)  # seconds, doubled per attempt
+NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+NEWSLETTER_CONFIRM_RESEND_INTERVAL = 120  # one confirmation e-mail per address per 2 minutes
+# Pending deliveries queued longer ago than this are queued again (their task was lost).
+NEWSLETTER_REQUEUE_AFTER = env.int("NEWSLETTER_REQUEUE_AFTER", default=15 * 60)
+CELERY_BEAT_SCHEDULE = vars().get("CELERY_BEAT_SCHEDULE", {})  # other areas add theirs too
+CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {"task": "newsroom.newsletter.tasks.send_due", "schedule": 60.0}
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -18,3 +18,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run inline unless a test starts a real worker (the celery_worker fixture).
 CELERY_TASK_ALWAYS_EAGER = True
+
+# --- Newsletter: a worker process started by a test (or bench/newsletter.py)
+# sends to that test's SMTP server, and takes back the tasks of a killed worker after seconds, not hours.
+if "TEST_EMAIL_URL" in os.environ:
+    vars().update(env.email_url("TEST_EMAIL_URL"))  # noqa: F405
+    CELERY_TASK_ALWAYS_EAGER = False  # a real worker: the tasks it queues go to the broker
+if "TEST_VISIBILITY_TIMEOUT" in os.environ:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ["TEST_VISIBILITY_TIMEOUT"]),
+        "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
+    }
+

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("downloads.urls")),
     path("", include("newsroom.urls")),
+    path("newsletter/", include("newsroom.newsletter.urls")),
 )
 
 if settings.DEBUG:

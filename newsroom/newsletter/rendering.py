@@ -1,0 +1,117 @@
+"""Turn an issue into e-mail messages: rendered once per language, then
+personalised (the unsubscribe link) per recipient."""
+
+from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid, sanitize_address
+from django.core.mail.utils import DNS_NAME
+from django.utils import translation
+
+from mediaportal.mail import build_message, render_mail
+
+from . import selectors, tokens
+from .models import NewsletterIssue, Subscriber
+from .services import subscriber_url
+
+# Rendering the templates for each of 10,000 recipients would cost more than
+# sending; the only personal part is the link, so it is filled in afterwards.
+UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/newsletter-placeholder"
+TO_PLACEHOLDER = "recipient@placeholder.invalid"
+MESSAGE_ID_PLACEHOLDER = "<message-id@placeholder.invalid>"
+TOKEN_PLACEHOLDER = "token-placeholder"
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    language: str
+    subject: str
+    text: str
+    html: str
+
+
+def issue_render(*, issue: NewsletterIssue, language: str) -> RenderedIssue:
+    with translation.override(language):
+        articles = [
+            {"title": article.title, "standfirst": article.standfirst,
+             "url": settings.SITE_URL + article.get_absolute_url()}
+            for article in selectors.issue_articles(issue=issue, language=language)
+        ]
+    context = {
+        "subject": issue.subject(language), "introduction": issue.introduction(language),
+        "articles": articles, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER, "site_url": settings.SITE_URL,
+    }
+    mail = render_mail(template_prefix="newsletter/email/issue", context=context, language=language)
+    return RenderedIssue(language=language, subject=mail["subject"], text=mail["text"], html=mail["html"])
+
+
+def issue_message(*, rendered: RenderedIssue, to: str, unsubscribe_url: str, subject_prefix: str = "") -> EmailMultiAlternatives:
+    return build_message({
+        "to": [to], "from_email": settings.DEFAULT_FROM_EMAIL,
+        "subject": subject_prefix + rendered.subject,
+        "text": rendered.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+        "html": rendered.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+        "headers": {
+            # RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button
+            # that POSTs "List-Unsubscribe=One-Click" to this URL.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
+            "Precedence": "bulk",
+        },
+    })
+
+
+def subscriber_message(*, rendered: RenderedIssue, subscriber: "Subscriber | Recipient") -> EmailMultiAlternatives:
+    url = subscriber_url(name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber),
+                         language=subscriber.language)
+    return issue_message(rendered=rendered, to=subscriber.email, unsubscribe_url=url)
+
+
+class Recipient(NamedTuple):
+    """What a message needs to know of a subscriber."""
+
+    pk: int
+    email: str
+    language: str
+
+
+@dataclass(frozen=True)
+class WireTemplate:
+    """The whole message as SMTP bytes, with the per-recipient parts left as
+    placeholders: building a MIME message costs more than sending it."""
+
+    sender: str  # bare address, for MAIL FROM
+    data: bytes
+    unsubscribe_url: str  # with TOKEN_PLACEHOLDER for the signed token
+
+
+def wire_template(*, rendered: RenderedIssue) -> WireTemplate | None:
+    """None when the encoder moved a placeholder (e.g. a quoted-printable
+    line break inside it): callers then build each message in full."""
+    message = issue_message(rendered=rendered, to=TO_PLACEHOLDER, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER)
+    message.extra_headers["Message-ID"] = MESSAGE_ID_PLACEHOLDER
+    data = message.message().as_bytes(linesep="\r\n")
+    expected = {TO_PLACEHOLDER: 1, UNSUBSCRIBE_PLACEHOLDER: 3, MESSAGE_ID_PLACEHOLDER: 1}
+    if any(data.count(placeholder.encode()) != count for placeholder, count in expected.items()):
+        return None
+    sender = parseaddr(sanitize_address(message.from_email, message.encoding or settings.DEFAULT_CHARSET))[1]
+    url = subscriber_url(name="unsubscribe", token=TOKEN_PLACEHOLDER, language=rendered.language)
+    return WireTemplate(sender=sender, data=data, unsubscribe_url=url)
+
+
+def wire_message(*, template: WireTemplate, recipient: Recipient) -> bytes | None:
+    """The message for ``recipient`` from ``template``; None for addresses
+    that need encoding (non-ASCII), which take the full path."""
+    if not recipient.email.isascii():
+        return None
+    url = template.unsubscribe_url.replace(TOKEN_PLACEHOLDER, tokens.unsubscribe_token_make(recipient))
+    return (
+        template.data.replace(TO_PLACEHOLDER.encode(), recipient.email.encode())
+        .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), url.encode())
+        .replace(MESSAGE_ID_PLACEHOLDER.encode(), make_msgid(domain=DNS_NAME).encode())
+    )

@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import SubscribeForm
+from .tokens import InvalidToken
+
+
+def _invalid_link(request):
+    return render(request, "newsletter/invalid_link.html", status=400)
+
+
+def _safe_next(request, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return None
+
+
+def subscribe(request):
+    """The form in every page's footer posts here; GET shows it on its own."""
+    form = SubscribeForm(request.POST or None, initial={"language": get_language()})
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "newsletter/subscribe.html", {"form": form}, status=400)
+        origin = f"web form on {_safe_next(request, form.cleaned_data['next']) or request.path}"[:255]
+        services.subscriber_subscribe(
+            email=form.cleaned_data["email"], language=form.cleaned_data["language"], origin=origin,
+            user=request.user if request.user.is_authenticated else None,
+        )
+        # The same answer whether the address is new, pending or subscribed already.
+        return redirect("newsletter:subscribe_done")
+    return render(request, "newsletter/subscribe.html", {"form": form})
+
+
+def subscribe_done(request):
+    return render(request, "newsletter/subscribe_done.html")
+
+
+def confirm(request, token):
+    """GET shows a button (link scanners in mail systems open links too);
+    the POST is the subscriber's consent."""
+    if request.method == "POST":
+        try:
+            services.subscriber_confirm(token=token)
+        except InvalidToken:
+            return _invalid_link(request)
+        return render(request, "newsletter/confirmed.html")
+    return render(request, "newsletter/confirm.html")
+
+
+@csrf_exempt
+def unsubscribe(request, token):
+    """RFC 8058 one-click: mail clients POST ``List-Unsubscribe=One-Click``
+    here without cookies, so no login or CSRF token; the signed token is the
+    proof. A GET (a link scanner, or a reader's click) only asks."""
+    try:
+        subscriber = services.subscriber_from_unsubscribe_token(token=token)
+    except InvalidToken:
+        return _invalid_link(request)
+    if request.method == "POST":
+        services.subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "newsletter/unsubscribed.html", {"subscriber": subscriber, "token": token})
+    return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+
+
+@require_POST
+def resubscribe(request, token):
+    try:
+        subscriber = services.subscriber_from_unsubscribe_token(token=token)
+    except InvalidToken:
+        return _invalid_link(request)
+    services.subscriber_resubscribe(subscriber=subscriber, origin="resubscribe link in unsubscribe page")
+    return render(request, "newsletter/confirmed.html")
+
+
+@login_required
+@require_POST
+def account_toggle(request):
+    subscribe = request.POST.get("subscribe") == "1"
+    services.subscriber_toggle_for_user(user=request.user, subscribe=subscribe, origin="account page")
+    subscriber = selectors.subscriber_for_user(user=request.user)
+    if not subscribe:
+        messages.success(request, _("You will no longer receive the newsletter."))
+    elif subscriber and subscriber.status == subscriber.Status.CONFIRMED:
+        messages.success(request, _("You are subscribed to the newsletter."))
+    else:
+        messages.success(request, _("Check your inbox: click the link in the e-mail we sent you to confirm."))
+    return redirect(_safe_next(request, request.POST.get("next")) or "accounts:profile")
