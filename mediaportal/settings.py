@@ -222,7 +222,6 @@ NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 NEWSLETTER_CONFIRM_RESEND_INTERVAL = 120  # one confirmation e-mail per address per 2 minutes
 # Pending deliveries queued longer ago than this are queued again (their task was lost).
 NEWSLETTER_REQUEUE_AFTER = env.int("NEWSLETTER_REQUEUE_AFTER", default=15 * 60)
-CELERY_BEAT_SCHEDULE = vars().get("CELERY_BEAT_SCHEDULE", {})  # other areas add theirs too
 CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {"task": "newsroom.newsletter.tasks.send_due", "schedule": 60.0}
 
 # --- i18n ---------------------------------------------------------------------
