@@ -29,6 +29,7 @@ class Spec:
     preset: str = "ultrafast"
     sample_rate: int = 48000
     pix_fmt: str = "yuv420p"
+    x264_params: str = ""  # extra libx264 settings, e.g. "open-gop=1"
 
 
 def _block_geometry(width: int) -> tuple[int, int]:
@@ -110,6 +111,8 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
                 "crf": str(spec.crf), "preset": spec.preset, "g": str(spec.gop), "keyint_min": str(spec.gop),
                 "sc_threshold": "0", "bf": str(spec.bframes),
             }
+            if spec.x264_params:
+                video.options["x264-params"] = spec.x264_params
         else:
             video.gop_size = spec.gop
             video.max_b_frames = spec.bframes

@@ -100,3 +100,34 @@ def test_points_between_frames_take_the_frames_whose_timestamps_fall_inside(medi
     assert frame_numbers(out) == list(range(39, 115))
     assert result.frames == 115 - 39
     assert stream_duration(out, "video") == pytest.approx((115 - 39) / FPS, abs=1 / FPS)
+
+
+def _source(tmp_path, **spec):
+    from downloads.media.synth import Spec, make_video
+
+    path = tmp_path / "source.mp4"
+    make_video(path, Spec(**{"width": 320, "height": 180, "seconds": 4, "gop": 25, "bframes": 3, "preset": "veryfast", **spec}))
+    return path
+
+
+def test_ntsc_frame_rate_is_cut_exactly(tmp_path):
+    fps = Fraction(30000, 1001)
+    src = _source(tmp_path, fps=fps, gop=30)
+    info = probe(src)
+    assert info.fps == fps
+    for first, last in [(17, 95), (30, 60), (1, 2), (44, 119)]:
+        out = tmp_path / "clip.mp4"
+        result = cut(src, out, start=first / fps, end=last / fps, info=info)
+        assert result.method == "smart"
+        assert frame_numbers(out) == list(range(first, last))
+
+
+def test_open_gop_sources_are_still_cut_exactly(tmp_path):
+    # With open GOPs, frames after a keyframe may depend on the GOP before it:
+    # copying from that keyframe would break them, so the cut must not.
+    src = _source(tmp_path, x264_params="open-gop=1")
+    info = probe(src)
+    out = tmp_path / "clip.mp4"
+    result = cut(src, out, start=Fraction(38, 25), end=Fraction(90, 25), info=info)
+    assert frame_numbers(out) == list(range(38, 90))
+    assert result.method == "reencode"  # detected, and the slow exact path taken
