@@ -135,24 +135,28 @@ def _open_output(destination):
 COPYABLE_AUDIO = {"aac"}
 
 
-def _add_audio(output, container, source, start, end, quality: Quality):
-    """The output audio stream and the generator of its packets (or Nones)."""
-    if not container.streams.audio:
-        return None, None
-    source_audio = container.streams.audio[0]
-    if source_audio.codec_context.name in COPYABLE_AUDIO:
-        stream = output.add_stream_from_template(source_audio)
-        return stream, _copied_audio_packets(source, start, end, stream)
-    stream = _audio_stream(output, source_audio, quality)
-    return stream, _audio_packets(source, start, end, stream)
+def _add_audio(output, container, source, start, end, quality: Quality) -> list[Iterator[av.Packet]]:
+    """An output stream for every source audio track (broadcast masters often
+    carry several), and the generators of their packets."""
+    tracks = []
+    for index, source_audio in enumerate(container.streams.audio):
+        if source_audio.codec_context.name in COPYABLE_AUDIO:
+            stream = output.add_stream_from_template(source_audio)
+            tracks.append(_copied_audio_packets(source, start, end, stream, index))
+        else:
+            stream = _audio_stream(output, source_audio, quality)
+            tracks.append(_audio_packets(source, start, end, stream, index))
+        if source_audio.language:
+            stream.metadata["language"] = source_audio.language
+    return tracks
 
 
-def _copied_audio_packets(source, start: Fraction, end: Fraction, stream) -> Iterator[av.Packet]:
+def _copied_audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 0) -> Iterator[av.Packet]:
     """The source packets overlapping [start, end) and one before, re-timed so
     the in point is 0; the first packet(s) get negative times, which the MP4
     muxer turns into an edit list that skips them at playback."""
     with av.open(source) as container:
-        audio = container.streams.audio[0]
+        audio = container.streams.audio[track]
         tb = audio.time_base
         container.seek(max(int((start - 1) / tb), 0), stream=audio, backward=True)
         previous = None
@@ -186,12 +190,12 @@ def _audio_stream(output, source_audio, quality: Quality):
     return stream
 
 
-def _audio_packets(source, start: Fraction, end: Fraction, stream) -> Iterator[av.Packet]:
+def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 0) -> Iterator[av.Packet]:
     """Decode the source audio and encode exactly the samples of [start, end)."""
     rate = stream.codec_context.sample_rate
     first_sample, last_sample = round(start * rate), round(end * rate)
     with av.open(source) as container:
-        audio = container.streams.audio[0]
+        audio = container.streams.audio[track]
         container.seek(max(int((start - 1) / audio.time_base), 0), stream=audio, backward=True)
         fifo = av.AudioFifo()
         resampler = av.AudioResampler(format=stream.codec_context.format, layout=stream.codec_context.layout, rate=rate)
@@ -229,30 +233,33 @@ def _encode_audio(stream, frame, pts: int):
 
 
 class _Muxer:
-    """Writes video packets in order and interleaves the audio up to them."""
+    """Writes video packets in order and interleaves each audio track up to them."""
 
-    def __init__(self, output, audio: Iterator[av.Packet] | None):
+    def __init__(self, output, audio: list[Iterator[av.Packet]]):
         self.output = output
+        self.tracks = {index: -1.0 for index in range(len(audio))}  # track -> time written up to
         self.audio = audio
-        self.audio_time = -1.0
 
     def video(self, packet) -> None:
         when = float(packet.dts * packet.time_base) if packet.dts is not None else 0.0
-        while self.audio is not None and self.audio_time <= when:
-            self._next_audio()
+        for index in list(self.tracks):
+            while index in self.tracks and self.tracks[index] <= when:
+                self._next_audio(index)
         self.output.mux(packet)
 
-    def _next_audio(self) -> None:
-        packet = next(self.audio, None)
+    def _next_audio(self, index: int) -> None:
+        packet = next(self.audio[index], None)
         if packet is None:
-            self.audio = None
+            del self.tracks[index]
             return
-        self.audio_time = float(packet.pts * packet.time_base) if packet.pts is not None else self.audio_time
+        if packet.pts is not None:
+            self.tracks[index] = float(packet.pts * packet.time_base)
         self.output.mux(packet)
 
     def finish(self) -> None:
-        while self.audio is not None:
-            self._next_audio()
+        for index in list(self.tracks):
+            while index in self.tracks:
+                self._next_audio(index)
 
 
 class _SmartCut:
@@ -285,7 +292,7 @@ class _SmartCut:
             with _open_output(self.destination) as output:
                 out_video = output.add_stream_from_template(video)
                 out_video.codec_context.extradata = config.build()
-                _, audio = _add_audio(output, container, self.source, self.start, self.end, self.quality)
+                audio = _add_audio(output, container, self.source, self.start, self.end, self.quality)
                 self.out_video = out_video
                 self.mux = _Muxer(output, audio)
                 self.delay = None
@@ -486,7 +493,7 @@ def encode_range(
             out_video.options = {"crf": str(quality.crf), "preset": quality.preset}
             if gop:
                 out_video.options |= {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0"}
-            _, audio = _add_audio(output, container, source, start, end, quality)
+            audio = _add_audio(output, container, source, start, end, quality)
             mux = _Muxer(output, audio)
             container.seek(int(start_ts), stream=video, backward=True, any_frame=False)
             for frame in container.decode(video):

@@ -30,6 +30,7 @@ class Spec:
     sample_rate: int = 48000
     pix_fmt: str = "yuv420p"
     x264_params: str = ""  # extra libx264 settings, e.g. "open-gop=1"
+    audio_tracks: int = 1  # broadcast masters often carry several
 
 
 def _block_geometry(width: int) -> tuple[int, int]:
@@ -119,9 +120,9 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             video.bit_rate = spec.width * spec.height * 4
         if title:
             out.metadata["title"] = title
-        audio = None
+        tracks = []
         if spec.audio_codec:
-            audio = out.add_stream(spec.audio_codec, rate=spec.sample_rate, layout="stereo")
+            tracks = [out.add_stream(spec.audio_codec, rate=spec.sample_rate, layout="stereo") for _ in range(spec.audio_tracks)]
         samples_per_frame = Fraction(spec.sample_rate) / spec.fps
         sample_clock = 0
         for number in range(frames):
@@ -130,12 +131,13 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             frame.pts = number
             frame.time_base = frame_time_base
             out.mux(video.encode(frame))
-            if audio is not None:
+            if tracks:
                 target = int((number + 1) * samples_per_frame)
-                _write_tone(out, audio, sample_clock, target - sample_clock, spec.sample_rate)
+                for audio in tracks:
+                    _write_tone(out, audio, sample_clock, target - sample_clock, spec.sample_rate)
                 sample_clock = target
         out.mux(video.encode(None))
-        if audio is not None:
+        for audio in tracks:
             out.mux(audio.encode(None))
 
 

@@ -14,11 +14,11 @@ def frame_numbers(path) -> list[int]:
         return [read_frame_number(frame.to_image()) for frame in container.decode(video=0)]
 
 
-def audio_samples(path, rate: int = 48000) -> array.array:
+def audio_samples(path, rate: int = 48000, track: int = 0) -> array.array:
     samples = array.array("h")
     with av.open(str(path)) as container:
         resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
-        for frame in container.decode(audio=0):
+        for frame in container.decode(audio=track):
             for out in resampler.resample(frame):
                 samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
     return samples

@@ -3,6 +3,7 @@
 import random
 from fractions import Fraction
 
+import av
 import pytest
 
 from downloads.media.cut import CutError, cut
@@ -131,3 +132,19 @@ def test_open_gop_sources_are_still_cut_exactly(tmp_path):
     result = cut(src, out, start=Fraction(38, 25), end=Fraction(90, 25), info=info)
     assert frame_numbers(out) == list(range(38, 90))
     assert result.method == "reencode"  # detected, and the slow exact path taken
+
+
+@pytest.mark.parametrize(("container", "codec", "method"), [("mp4", "aac", "smart"), ("mov", "pcm_s16le", "smart")])
+def test_every_audio_track_is_kept_in_sync(tmp_path, container, codec, method):
+    from downloads.media.synth import Spec, make_video
+
+    src = tmp_path / f"two-tracks.{container}"
+    make_video(src, Spec(width=320, height=180, seconds=4, gop=25, bframes=2, preset="veryfast",
+                         container=container, audio_codec=codec, audio_tracks=2))
+    out = tmp_path / "clip.mp4"
+    result = cut(src, out, start=Fraction(38, 25), end=Fraction(90, 25), info=probe(src))
+    assert result.method == method
+    with av.open(str(out)) as clip:
+        assert [stream.codec_context.name for stream in clip.streams.audio] == ["aac", "aac"]
+    for track in (0, 1):
+        assert first_gap(audio_samples(out, track=track)) == pytest.approx(0.48, abs=0.002)
