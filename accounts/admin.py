@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from mediaportal.admin import PortalAdminMixin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PortalAdminMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "organisation", "country", "is_staff", "is_active"]
     search_fields = ["email", "full_name", "organisation"]

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mediaportal.admin import PortalAdminMixin
+
 from . import services
 from .models import Clip, Download, Rendition, Video
 
@@ -40,7 +42,7 @@ class RenditionInline(admin.TabularInline):
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
     form = VideoAdminForm
     list_display = ["title", "status", "is_published", "published_at", "duration", "poster_preview"]
     list_filter = ["status", "is_published", "language"]
@@ -94,7 +96,7 @@ class VideoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clip)
-class ClipAdmin(admin.ModelAdmin):
+class ClipAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "progress", "method", "reencoded_frames", "render_seconds", "size", "created_at", "expires_at"]
     list_filter = ["status", "method"]
     readonly_fields = [f.name for f in Clip._meta.fields]
@@ -104,7 +106,7 @@ class ClipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Download)
-class DownloadAdmin(admin.ModelAdmin):
+class DownloadAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "user", "video", "kind", "clip_start", "clip_end", "byte_start", "byte_end", "bytes"]
     list_filter = ["kind", "created_at"]
     search_fields = ["user__email", "video__title"]

@@ -5,6 +5,8 @@ token. Errors are JSON ``{"error": "..."}`` in the user's language."""
 
 import json
 
+from django.core.exceptions import RequestDataTooBig
+from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -54,14 +56,19 @@ def clip_json(clip: Clip) -> dict:
 def clip_create(request):
     try:
         payload = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except RequestDataTooBig:
+        return _error(_("The request is too large."), 413)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: arrays or objects nested thousands deep.
         return _error(_("The request body must be JSON."), 400)
     if not isinstance(payload, dict):
         return _error(_("The request body must be a JSON object."), 400)
     slug = payload.get("video")
     if not isinstance(slug, str) or not slug:
         return _error(_("Say which video the clip comes from."), 400)
-    video = selectors.video_visible_to(request.user).filter(slug=slug).first()
+    # Not a slug (NUL bytes, spaces...): no video has it, and PostgreSQL
+    # refuses NUL in a query.
+    video = selectors.video_visible_to(request.user).filter(slug=slug).first() if slug_re.match(slug) else None
     if video is None:
         return _error(_("No such video."), 404)
     if video.status != video.Status.READY:

@@ -39,7 +39,10 @@ class TimeField(forms.Field):
                 except ValueError:
                     raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         elif isinstance(value, int | float):
-            seconds = float(value)
+            try:
+                seconds = float(value)
+            except OverflowError:  # a JSON integer with hundreds of digits
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         else:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if not math.isfinite(seconds):

@@ -14,7 +14,14 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header, http_date, quote_etag
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
+# Byte positions longer than this are beyond any file (and past thousands of
+# digits Python refuses to convert them at all).
+_MAX_DIGITS = 18
+
+
+def _position(digits: str) -> int:
+    return int(digits) if len(digits) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 class RangeFile:
@@ -50,12 +57,12 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
         return None  # absent, multiple or malformed ranges: ignore (RFC 9110 allows it)
     first, last = match.groups()
     if first == "":
-        suffix = int(last)
+        suffix = _position(last)
         if suffix == 0:
             return "unsatisfiable"
         return max(size - suffix, 0), size - 1
-    first = int(first)
-    last = min(int(last), size - 1) if last else size - 1
+    first = _position(first)
+    last = min(_position(last), size - 1) if last else size - 1
     if first >= size or last < first:
         return "unsatisfiable"
     return first, last

@@ -1,4 +1,9 @@
+from urllib.parse import unquote
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -12,3 +17,23 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class RejectNulMiddleware:
+    """Answers 400 when the address holds a NUL character (``%00``).
+
+    No link or form of the site sends one, and PostgreSQL refuses NUL in text,
+    so a view (or the admin's list filters) that passed it on to a query would
+    fail with a 500. Form fields already refuse NUL with their own message;
+    the query string and the path are what reach queries unchecked."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            message = _("The address contains a character that is not allowed. Check the link and try again.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": message}, status=400)
+            return HttpResponseBadRequest(render_to_string("400.html", {"message": message}, request=request))
+        return self.get_response(request)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mediaportal.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "mediaportal.urls"

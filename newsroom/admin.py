@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from downloads.models import Video
+from mediaportal.admin import PortalAdminMixin
 
 from . import services
 from .forms import ArticleAdminForm
@@ -12,7 +13,7 @@ from .models import Article, Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "slug"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -38,7 +39,7 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PortalAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "language", "publication_state", "published_at", "translation_of", "hero_thumbnail", "last_editor"]
     list_display_links = ["title"]

@@ -3,13 +3,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mediaportal.admin import PortalAdminMixin
+
 from . import selectors, sending
 from .models import Delivery, NewsletterIssue, Subscriber
 from .tasks import send_issue
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["email", "language", "status", "consent_at", "consent_origin"]
     list_filter = ["status", "language"]
     search_fields = ["email"]
@@ -18,7 +20,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
+class NewsletterIssueAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["subject_en", "status", "send_at", "progress"]
     list_filter = ["status"]
     search_fields = ["subject_en", "subject_fr"]
@@ -72,7 +74,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(PortalAdminMixin, admin.ModelAdmin):
     """Read-only: who got which issue, and why a delivery failed."""
 
     list_display = ["subscriber", "issue", "status", "attempts", "sent_at", "error"]

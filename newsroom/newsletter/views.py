@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,8 +19,10 @@ def _invalid_link(request):
 
 
 def _safe_next(request, url: str | None) -> str | None:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    """``url`` if it is a path on this site (``/...``), else None."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return None
 
@@ -92,4 +96,5 @@ def account_toggle(request):
         messages.success(request, _("You are subscribed to the newsletter."))
     else:
         messages.success(request, _("Check your inbox: click the link in the e-mail we sent you to confirm."))
-    return redirect(_safe_next(request, request.POST.get("next")) or "accounts:profile")
+    # A URL, never a view name: redirect("abc") would try to reverse "abc" and fail.
+    return HttpResponseRedirect(_safe_next(request, request.POST.get("next")) or reverse("accounts:profile"))

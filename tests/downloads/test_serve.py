@@ -49,7 +49,7 @@ def test_whole_file_with_name_length_and_validators(client, django_user_model, m
 @pytest.mark.parametrize(
     ("header", "first", "last"),
     [("bytes=0-0", 0, 0), ("bytes=100-199", 100, 199), ("bytes=1000-", 1000, None), ("bytes=-500", -500, None),
-     ("bytes=50-999999999", 50, None)],
+     ("bytes=50-999999999", 50, None), ("bytes=50-" + "9" * 5000, 50, None), ("bytes=-" + "9" * 5000, 0, None)],
 )
 def test_ranges_are_served_exactly(admin_client, master, original, header, first, last):
     response = admin_client.get(_url(master), HTTP_RANGE=header)
@@ -75,14 +75,14 @@ def test_if_range_with_a_stale_validator_sends_the_whole_file(admin_client, mast
     assert _body(response) == original
 
 
-@pytest.mark.parametrize("header", ["bytes=999999999-", "bytes=-0", "bytes=30-10"])
+@pytest.mark.parametrize("header", ["bytes=999999999-", "bytes=-0", "bytes=30-10", "bytes=" + "9" * 5000 + "-"])
 def test_unsatisfiable_ranges_get_416(admin_client, master, original, header):
     response = admin_client.get(_url(master), HTTP_RANGE=header)
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{len(original)}"
 
 
-@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "pages=1-2", "bytes=abc"])
+@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "pages=1-2", "bytes=abc", "bytes=\u0661-\u0662"])
 def test_ranges_we_do_not_serve_fall_back_to_the_whole_file(admin_client, master, original, header):
     response = admin_client.get(_url(master), HTTP_RANGE=header)
     assert response.status_code == 200

@@ -1,0 +1,81 @@
+"""What every ModelAdmin of the portal shares: bad values that only a forged
+request can send (list filters, selections, related ids) get a message, not
+a 500. Django's admin checks these only partly: its querysets are lazy, so a
+year of -1 or a selected id of "abc" fails when the page is rendered."""
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class _CheckedChangeList(ChangeList):
+    """Values the database or ``datetime`` cannot take (a year of -1 or with
+    thirty digits) get the admin's "?e=1" answer, as an unknown filter does."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class _ValidValuesOnly:
+    """An autocomplete widget that, when a form comes back with errors, shows
+    only the submitted values that can be ids (it looks them up in the database)."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        valid = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class _CheckedAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):
+    pass
+
+
+class _CheckedAutocompleteSelectMultiple(_ValidValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class PortalAdminMixin:
+    """Mixed into every ModelAdmin of the portal (before the ModelAdmin class)."""
+
+    def get_changelist(self, request, **kwargs):
+        return _CheckedChangeList
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            self.message_user(request, _("The selection was not understood. No items have been changed."), messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
