@@ -8,6 +8,7 @@ import json
 from django.core.exceptions import RequestDataTooBig
 from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -58,6 +59,9 @@ def clip_create(request):
         payload = json.loads(request.body or b"{}")
     except RequestDataTooBig:
         return _error(_("The request is too large."), 413)
+    except RawPostDataException:
+        # A multipart form: the CSRF check has read it as a stream already.
+        return _error(_("The request body must be JSON."), 400)
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: arrays or objects nested thousands deep.
         return _error(_("The request body must be JSON."), 400)

@@ -303,3 +303,26 @@ def test_forged_article_form_values_are_refused_with_the_form(staff_client, cont
     assert server_errors(staff_client, "post", "/admin/newsroom/article/add/", payloads) == []
     response = staff_client.post("/admin/newsroom/article/add/", {**base, field: "abc"}, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def _csrf_client(django_user_model):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
+    client.get("/en/videos/harbour/")
+    return client
+
+
+def test_a_multipart_form_sent_to_the_clip_api_gets_a_json_400(django_user_model):
+    VideoFactory(slug="harbour")
+    client = _csrf_client(django_user_model)
+    token = client.cookies["csrftoken"].value
+    response = client.post("/api/clips/", {"video": "harbour", "start": "1", "end": "2"}, HTTP_X_CSRFTOKEN=token)
+    assert (response.status_code, response.json()) == (400, {"error": "The request body must be JSON."})
+
+
+def test_a_clip_request_without_csrf_token_gets_a_json_403_the_page_can_show(django_user_model):
+    VideoFactory(slug="harbour")
+    client = _csrf_client(django_user_model)
+    response = clip_post(client, json.dumps({"video": "harbour", "start": 1, "end": 2}), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 403
+    assert response.json()["error"].startswith("Votre session a expiré")
