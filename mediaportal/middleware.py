@@ -37,3 +37,25 @@ class RejectNulMiddleware:
                 return JsonResponse({"error": message}, status=400)
             return HttpResponseBadRequest(render_to_string("400.html", {"message": message}, request=request))
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """``require_POST`` and its kin answer 405 with an empty body: someone who
+    opens a form's target from a bookmark or history gets a blank page. Give
+    that answer a message (JSON under /api/), keeping the status and Allow."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        if request.path.startswith("/api/"):
+            response.content = JsonResponse({"error": _("This address does not answer %(method)s requests.")
+                                             % {"method": request.method}}).content
+            response["Content-Type"] = "application/json"
+        else:
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response

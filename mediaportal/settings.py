@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mediaportal.middleware.RejectNulMiddleware",
+    "mediaportal.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "mediaportal.urls"

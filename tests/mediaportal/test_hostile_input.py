@@ -326,3 +326,21 @@ def test_a_clip_request_without_csrf_token_gets_a_json_403_the_page_can_show(dja
     response = clip_post(client, json.dumps({"video": "harbour", "start": 1, "end": 2}), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 403
     assert response.json()["error"].startswith("Votre session a expiré")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("/fr/newsletter/account/", "Cette page ne s’ouvre pas directement"),
+     ("/en/accounts/password/reset/resend/", "This page cannot be opened directly")],
+)
+def test_opening_a_form_target_directly_gets_a_page_that_says_so(browser_client, django_user_model, url, message):
+    browser_client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
+    response = browser_client.get(url)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert message in response.content.decode()
+
+
+def test_the_api_says_which_methods_it_refuses_in_json(browser_client):
+    response = browser_client.delete("/api/clips/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 405
+    assert response.json() == {"error": "Cette adresse ne répond pas aux requêtes DELETE."}
