@@ -81,7 +81,7 @@ def _if_range_matches(request, etag: str, modified) -> bool:
         return value == etag  # strong comparison; weak tags never match
     try:
         return int(parsedate_to_datetime(value).timestamp()) == int(modified.timestamp())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a zone offset like +99999999999
         return False
 
 

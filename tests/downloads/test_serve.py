@@ -75,6 +75,15 @@ def test_if_range_with_a_stale_validator_sends_the_whole_file(admin_client, mast
     assert _body(response) == original
 
 
+@pytest.mark.parametrize(
+    "if_range", ["garbage", "Mon, 99 Xyz 2026 99:99:99 GMT", "Mon, 01 Jan 2026 00:00:00 +99999999999999999999", 'W/"weak"']
+)
+def test_an_if_range_we_cannot_read_sends_the_whole_file(admin_client, master, original, if_range):
+    response = admin_client.get(_url(master), HTTP_RANGE="bytes=10-20", HTTP_IF_RANGE=if_range)
+    assert response.status_code == 200
+    assert _body(response) == original
+
+
 @pytest.mark.parametrize("header", ["bytes=999999999-", "bytes=-0", "bytes=30-10", "bytes=" + "9" * 5000 + "-"])
 def test_unsatisfiable_ranges_get_416(admin_client, master, original, header):
     response = admin_client.get(_url(master), HTTP_RANGE=header)
