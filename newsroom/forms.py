@@ -32,7 +32,7 @@ class ArticleFilterForm(forms.Form):
         try:
             year, month = (int(part) for part in value.split("-"))
             return date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year like 9999999999
             raise ValidationError(_("Give the month as YYYY-MM, for example 2026-11.")) from None
 
 

@@ -61,7 +61,7 @@ def test_news_list_filters_by_month(client):
     assert '<option value="2025-09">September 2025</option>' in html
 
 
-@pytest.mark.parametrize("query", ["month=2025-13", "month=last-week", "topic=no-such-topic"])
+@pytest.mark.parametrize("query", ["month=2025-13", "month=last-week", "topic=no-such-topic", "month=9999999999-01"])
 def test_bad_filters_get_a_clear_message_and_a_400(client, query):
     response = client.get(f"/fr/news/?{query}")
     assert response.status_code == 400
