@@ -8,7 +8,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
 
@@ -69,6 +69,24 @@ class PortalAdminMixin:
             self.message_user(request, _("The selection was not understood. No items have been changed."), messages.ERROR)
             return None
         return super().response_action(request, queryset)
+
+    def get_changeform_initial_data(self, request):
+        """Prefill values from the add page's query string (``?published_at=...``)
+        as the model field's type, dropping those that cannot be one: the date
+        widgets fail on a plain string."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_many or not field.concrete:
+                continue
+            try:
+                initial[name] = field.to_python(value)
+            except ValidationError:
+                del initial[name]
+        return initial
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

@@ -344,3 +344,11 @@ def test_the_api_says_which_methods_it_refuses_in_json(browser_client):
     response = browser_client.delete("/api/clips/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 405
     assert response.json() == {"error": "Cette adresse ne répond pas aux requêtes DELETE."}
+
+
+@pytest.mark.parametrize("url", ["/admin/newsroom/article/add/", "/admin/downloads/video/add/"])
+def test_add_pages_prefilled_from_the_address_skip_values_of_the_wrong_type(staff_client, content, url):
+    for query in ["published_at=abc", "translation_of=abc", "topics=1,abc", "language=zz", "event_date=2026-02-30"]:
+        assert staff_client.get(f"{url}?{query}").status_code == 200, query
+    html = staff_client.get(f"{url}?title=Summit%20opens&published_at=2026-11-12%2017:00").content.decode()
+    assert 'value="Summit opens"' in html and 'value="2026-11-12"' in html and 'value="17:00:00"' in html
