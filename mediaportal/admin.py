@@ -9,6 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
 
@@ -54,8 +55,28 @@ class _CheckedAutocompleteSelectMultiple(_ValidValuesOnly, AutocompleteSelectMul
     pass
 
 
+# Dates and times the admin accepts for publication and sending. A year-1
+# date in a time zone east of UTC is stored as year 0 in UTC, which PostgreSQL
+# keeps but Python cannot read back: every page listing the row would fail.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def _validate_year_in_range(value) -> None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            code="year_out_of_range",
+        )
+
+
 class PortalAdminMixin:
     """Mixed into every ModelAdmin of the portal (before the ModelAdmin class)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and formfield is not None:
+            formfield.validators.append(_validate_year_in_range)
+        return formfield
 
     def get_changelist(self, request, **kwargs):
         return _CheckedChangeList

@@ -352,3 +352,33 @@ def test_add_pages_prefilled_from_the_address_skip_values_of_the_wrong_type(staf
         assert staff_client.get(f"{url}?{query}").status_code == 200, query
     html = staff_client.get(f"{url}?title=Summit%20opens&published_at=2026-11-12%2017:00").content.decode()
     assert 'value="Summit opens"' in html and 'value="2026-11-12"' in html and 'value="17:00:00"' in html
+
+
+@pytest.mark.parametrize(("date", "time"), [("0001-01-01", "00:00:00"), ("9999-12-31", "23:59:59"), ("1899-12-31", "12:00")])
+def test_a_publication_date_the_site_could_not_read_back_is_refused(staff_client, date, time):
+    article = {
+        "language": "en", "translation_of": "", "title": "Summit", "slug": "summit", "standfirst": "Lead.",
+        "body": "<p>Text</p>", "hero_alt": "", "hero_caption": "", "hero_credit": "", "event_place": "",
+        "event_date": "", "status": "published", "published_at_0": date, "published_at_1": time,
+    }
+    response = staff_client.post("/admin/newsroom/article/add/", article, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert "Saisissez une date entre les années 1900 et 2999." in response.content.decode()
+    issue = {"subject_en": "Weekly", "subject_fr": "Hebdo", "latest_count": "3", "send_at_0": date, "send_at_1": time}
+    response = staff_client.post("/admin/newsletter/newsletterissue/add/", issue)
+    assert "Enter a date between the years 1900 and 2999." in response.content.decode()
+    # Nothing was stored, so the pages that list articles and issues still open.
+    for url in ["/en/", "/en/news/", "/en/news/feed/rss/", "/sitemap.xml", "/admin/newsroom/article/",
+                "/admin/newsletter/newsletterissue/"]:
+        assert staff_client.get(url).status_code == 200, url
+
+
+def test_a_video_publication_date_out_of_range_is_refused(staff_client):
+    video = VideoFactory(slug="harbour")
+    data = {"title": "Harbour", "slug": "harbour", "language": "zxx", "is_published": "on",
+            "published_at_0": "0001-01-01", "published_at_1": "00:00", "renditions-TOTAL_FORMS": "0",
+            "renditions-INITIAL_FORMS": "0"}
+    response = staff_client.post(f"/admin/downloads/video/{video.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Enter a date between the years 1900 and 2999." in response.content.decode()
+    assert staff_client.get("/en/videos/").status_code == 200
