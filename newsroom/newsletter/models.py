@@ -30,7 +30,12 @@ class Subscriber(models.Model):
         verbose_name = _("subscriber")
         verbose_name_plural = _("subscribers")
         ordering = ["email"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="newsletter_subscriber_email_ci_unique",
+                violation_error_message=_("This e-mail address is already on the list."),
+            )
+        ]
         indexes = [models.Index(fields=["status"], name="newsletter_subscriber_status")]
 
     def __str__(self):

@@ -382,3 +382,24 @@ def test_a_video_publication_date_out_of_range_is_refused(staff_client):
     assert response.status_code == 200
     assert "Enter a date between the years 1900 and 2999." in response.content.decode()
     assert staff_client.get("/en/videos/").status_code == 200
+
+
+def test_a_duplicate_address_in_another_case_gets_a_human_message(staff_client):
+    Subscriber.objects.create(email="bob@example.org", language="en")
+    response = staff_client.post("/admin/newsletter/subscriber/add/",
+                                 {"email": "BOB@example.org", "language": "en", "status": "pending"},
+                                 HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert "Cette adresse e-mail figure déjà dans la liste des abonnés." in response.content.decode()
+    assert Subscriber.objects.count() == 1
+
+
+def test_a_duplicate_account_address_in_another_case_gets_a_human_message(staff_client, django_user_model):
+    django_user_model.objects.create_user("ana@example.org", "x")
+    response = staff_client.post("/admin/accounts/user/add/", {
+        "email": "ANA@EXAMPLE.ORG", "password1": "Long-Enough-Pass-42", "password2": "Long-Enough-Pass-42",
+        "usable_password": "true",
+    }, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
+    assert "accounts_user_email_ci_unique" not in response.content.decode()
