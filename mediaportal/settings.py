@@ -245,7 +245,6 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "mediaportal.errors.csrf_failure"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
     "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -258,3 +257,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Hostile input: the clip API's script reads JSON errors, CSRF failures included ---
+CSRF_FAILURE_VIEW = "mediaportal.errors.csrf_failure"
