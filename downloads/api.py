@@ -69,10 +69,16 @@ def clip_create(request):
     form = ClipRequestForm(payload, video=video)
     if not form.is_valid():
         return _error(form.first_error(), 400)
-    clip = services.clip_request(
-        rendition=form.cleaned_data["rendition"], start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"], user=request.user,
-    )
+    try:
+        clip = services.clip_request(
+            rendition=form.cleaned_data["rendition"], start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"], user=request.user,
+        )
+    except services.ClipLimitReached as limit:
+        return _error(
+            _("You already have %(count)s clips being made. Please wait until one is ready.") % {"count": limit.args[0]},
+            429,
+        )
     clip.refresh_from_db()
     return JsonResponse(clip_json(clip), status=202)
 
