@@ -111,7 +111,9 @@ def rendition_file(request, pk, filename):
     )
     if filename != rendition.download_name():
         raise Http404
-    return _download_response(request, rendition, rendition.file, filename, rendition.video.updated_at)
+    # A rendition's file never changes in place (a new master makes new rows), so
+    # its validators stay valid across edits of the video's texts: resumes keep working.
+    return _download_response(request, rendition, rendition.file, filename, rendition.created_at)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -133,5 +135,5 @@ def preview(request, slug):
     if rendition is None or rendition.video_codec != "h264":
         raise Http404
     return serve.serve(
-        request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=video.updated_at, attachment=False
+        request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False
     )
