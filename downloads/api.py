@@ -80,10 +80,16 @@ def clip_create(request):
     form = ClipRequestForm(payload, video=video)
     if not form.is_valid():
         return _error(form.first_error(), 400)
-    clip = services.clip_request(
-        rendition=form.cleaned_data["rendition"], start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"], user=request.user,
-    )
+    try:
+        clip = services.clip_request(
+            rendition=form.cleaned_data["rendition"], start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"], user=request.user,
+        )
+    except services.ClipLimitReached as limit:
+        return _error(
+            _("You already have %(count)s clips being made. Please wait until one is ready.") % {"count": limit.args[0]},
+            429,
+        )
     clip.refresh_from_db()
     return JsonResponse(clip_json(clip), status=202)
 
@@ -116,7 +122,9 @@ def rendition_file(request, pk, filename):
     )
     if filename != rendition.download_name():
         raise Http404
-    return _download_response(request, rendition, rendition.file, filename, rendition.video.updated_at)
+    # A rendition's file never changes in place (a new master makes new rows), so
+    # its validators stay valid across edits of the video's texts: resumes keep working.
+    return _download_response(request, rendition, rendition.file, filename, rendition.created_at)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -138,5 +146,5 @@ def preview(request, slug):
     if rendition is None or rendition.video_codec != "h264":
         raise Http404
     return serve.serve(
-        request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=video.updated_at, attachment=False
+        request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False
     )

@@ -141,12 +141,25 @@ def frame_range(*, rendition: Rendition, start: float, end: float) -> tuple[int,
     return media_cut.frame_range(rendition.fps, start, end)
 
 
+class ClipLimitReached(Exception):
+    """The user already has the maximum number of clips waiting or rendering."""
+
+
+def _active_clips(user) -> int:
+    return Clip.objects.filter(requested_by=user, status__in=[Clip.Status.QUEUED, Clip.Status.RUNNING]).count()
+
+
 def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Clip:
     """The clip for this frame range, shared by identical requests. A new or
-    failed one is (re)queued on the ``media`` queue after commit."""
+    failed one is (re)queued on the ``media`` queue after commit. One user
+    may have at most ``CLIP_MAX_ACTIVE_PER_USER`` new clips waiting at once,
+    so nobody can fill the media workers' queue for everyone else."""
     from .tasks import clip_render_task
 
     first, last = frame_range(rendition=rendition, start=start, end=end)
+    existing = Clip.objects.filter(rendition=rendition, start_frame=first, end_frame=last).exists()
+    if not existing and user is not None and _active_clips(user) >= settings.CLIP_MAX_ACTIVE_PER_USER:
+        raise ClipLimitReached(settings.CLIP_MAX_ACTIVE_PER_USER)
     try:
         with transaction.atomic():
             clip, created = Clip.objects.get_or_create(

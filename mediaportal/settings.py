@@ -199,6 +199,8 @@ CELERY_TIMEZONE = "UTC"
 # --- Downloads ----------------------------------------------------------------
 # Longest clip a user may ask for, in seconds.
 CLIP_MAX_SECONDS = env.int("CLIP_MAX_SECONDS", default=15 * 60)
+# New clips one user may have waiting or rendering at once (more: 429).
+CLIP_MAX_ACTIVE_PER_USER = env.int("CLIP_MAX_ACTIVE_PER_USER", default=4)
 # Rendered clips are deleted this many days after they were made.
 CLIP_RETENTION_DAYS = env.int("CLIP_RETENTION_DAYS", default=7)
 # x264 settings for re-encoded frames (clip edges, full re-encodes, web proxies).

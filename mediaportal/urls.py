@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from newsroom.sitemaps import SITEMAPS
 
 from .health import healthz
+
+# Media folders anyone may read (posters, thumbnails, article images).
+PUBLIC_MEDIA_FOLDERS = ["posters", "thumbnails", "articles"]
 
 # Outside the language prefix: machine endpoints and the admin.
 urlpatterns = [
@@ -30,4 +33,9 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development only, and only the public folders: video files and clips
+    # (renditions/, clips/) are never served without the login check.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:{'|'.join(PUBLIC_MEDIA_FOLDERS)})/.*)$",
+                serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

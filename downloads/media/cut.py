@@ -14,23 +14,21 @@ A clip holds exactly the source frames whose presentation time falls in
 * **re-encode**: every frame decoded and encoded again; used for sources a
   smart cut cannot handle safely (other codecs, open GOPs, unusual pixel formats).
 
-Audio: AAC is copied too. The packets that overlap the range, plus one
-before it (the decoder needs it to rebuild the first samples), are copied and
-the MP4 edit list tells players to skip exactly the samples before the in
-point, the same mechanism that hides every AAC encoder's priming samples.
-Other audio codecs are decoded and encoded to AAC with sample accuracy.
+Audio tracks come along in sync (``audio.py``).
 """
 
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 import av
 
 from . import h264
+from .audio import add_audio_tracks
+from .muxing import Interleaver, open_output
 from .probe import MediaInfo
 
 Progress = Callable[[float], None]
@@ -128,140 +126,6 @@ def _throttled(progress: Progress | None, interval: float = 0.25):
     return report
 
 
-def _open_output(destination):
-    return av.open(destination, "w", format="mp4", options={"movflags": "+faststart"})
-
-
-COPYABLE_AUDIO = {"aac"}
-
-
-def _add_audio(output, container, source, start, end, quality: Quality) -> list[Iterator[av.Packet]]:
-    """An output stream for every source audio track (broadcast masters often
-    carry several), and the generators of their packets."""
-    tracks = []
-    for index, source_audio in enumerate(container.streams.audio):
-        if source_audio.codec_context.name in COPYABLE_AUDIO:
-            stream = output.add_stream_from_template(source_audio)
-            tracks.append(_copied_audio_packets(source, start, end, stream, index))
-        else:
-            stream = _audio_stream(output, source_audio, quality)
-            tracks.append(_audio_packets(source, start, end, stream, index))
-        if source_audio.language:
-            stream.metadata["language"] = source_audio.language
-    return tracks
-
-
-def _copied_audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 0) -> Iterator[av.Packet]:
-    """The source packets overlapping [start, end) and one before, re-timed so
-    the in point is 0; the first packet(s) get negative times, which the MP4
-    muxer turns into an edit list that skips them at playback."""
-    with av.open(source) as container:
-        audio = container.streams.audio[track]
-        tb = audio.time_base
-        container.seek(max(int((start - 1) / tb), 0), stream=audio, backward=True)
-        previous = None
-        for packet in container.demux(audio):
-            if packet.pts is None or packet.size == 0:
-                continue
-            begin = packet.pts * tb
-            if begin >= end:
-                break
-            finish = (packet.pts + (packet.duration or 0)) * tb
-            if finish <= start:
-                previous = packet
-                continue
-            for item in (previous, packet):
-                if item is None:
-                    continue
-                item_begin = item.pts * tb
-                item.pts = item.dts = round((item_begin - start) / tb)
-                if (item.pts + (item.duration or 0)) * tb > end - start:
-                    item.duration = round((end - start) / tb) - item.pts
-                item.stream = stream
-                yield item
-            previous = None
-
-
-def _audio_stream(output, source_audio, quality: Quality):
-    rate = source_audio.codec_context.sample_rate or 48000
-    layout = source_audio.codec_context.layout.name if source_audio.codec_context.layout else "stereo"
-    stream = output.add_stream("aac", rate=rate, layout=layout)
-    stream.bit_rate = quality.audio_bitrate
-    return stream
-
-
-def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 0) -> Iterator[av.Packet]:
-    """Decode the source audio and encode exactly the samples of [start, end)."""
-    rate = stream.codec_context.sample_rate
-    first_sample, last_sample = round(start * rate), round(end * rate)
-    with av.open(source) as container:
-        audio = container.streams.audio[track]
-        container.seek(max(int((start - 1) / audio.time_base), 0), stream=audio, backward=True)
-        fifo = av.AudioFifo()
-        resampler = av.AudioResampler(format=stream.codec_context.format, layout=stream.codec_context.layout, rate=rate)
-        position = None  # sample number of the next sample put in the fifo
-        emitted = 0
-        wanted = last_sample - first_sample
-        frame_size = stream.codec_context.frame_size or 1024
-        for decoded in container.decode(audio):
-            for frame in resampler.resample(decoded):
-                if position is None:
-                    position = round(frame.pts * frame.time_base * rate) if frame.pts is not None else 0
-                skip = max(first_sample - position, 0)
-                position += frame.samples
-                if skip >= frame.samples:
-                    continue
-                frame.pts = None
-                fifo.write(frame)
-                if skip:
-                    fifo.read(skip)
-                while fifo.samples >= frame_size and emitted < wanted:
-                    yield from _encode_audio(stream, fifo.read(min(frame_size, wanted - emitted)), emitted)
-                    emitted += min(frame_size, wanted - emitted)
-            if emitted >= wanted or position is not None and position >= last_sample + frame_size:
-                break
-        if emitted < wanted and fifo.samples:
-            chunk = fifo.read(min(fifo.samples, wanted - emitted))
-            yield from _encode_audio(stream, chunk, emitted)
-        yield from stream.encode(None)
-
-
-def _encode_audio(stream, frame, pts: int):
-    frame.pts = pts
-    frame.time_base = Fraction(1, stream.codec_context.sample_rate)
-    return stream.encode(frame)
-
-
-class _Muxer:
-    """Writes video packets in order and interleaves each audio track up to them."""
-
-    def __init__(self, output, audio: list[Iterator[av.Packet]]):
-        self.output = output
-        self.tracks = {index: -1.0 for index in range(len(audio))}  # track -> time written up to
-        self.audio = audio
-
-    def video(self, packet) -> None:
-        when = float(packet.dts * packet.time_base) if packet.dts is not None else 0.0
-        for index in list(self.tracks):
-            while index in self.tracks and self.tracks[index] <= when:
-                self._next_audio(index)
-        self.output.mux(packet)
-
-    def _next_audio(self, index: int) -> None:
-        packet = next(self.audio[index], None)
-        if packet is None:
-            del self.tracks[index]
-            return
-        if packet.pts is not None:
-            self.tracks[index] = float(packet.pts * packet.time_base)
-        self.output.mux(packet)
-
-    def finish(self) -> None:
-        for index in list(self.tracks):
-            while index in self.tracks:
-                self._next_audio(index)
-
-
 class _SmartCut:
     def __init__(self, source, destination, start, end, info, report, quality):
         self.source, self.destination = source, destination
@@ -289,12 +153,12 @@ class _SmartCut:
             sps, pps = self._parameter_sets()
             config.merge(sps, pps)
             self.our_sps, self.our_pps = sps, pps
-            with _open_output(self.destination) as output:
+            with open_output(self.destination) as output:
                 out_video = output.add_stream_from_template(video)
                 out_video.codec_context.extradata = config.build()
-                audio = _add_audio(output, container, self.source, self.start, self.end, self.quality)
+                audio = add_audio_tracks(output, container, self.source, self.start, self.end, self.quality.audio_bitrate)
                 self.out_video = out_video
-                self.mux = _Muxer(output, audio)
+                self.mux = Interleaver(output, audio)
                 self.delay = None
                 container.seek(int(self.start_ts), stream=video, backward=True, any_frame=False)
                 gop: list[av.Packet] = []
@@ -486,15 +350,15 @@ def encode_range(
         tb = video.time_base
         frame_ts = Fraction(1, 1) / (Fraction(info.fps) * tb)
         start_ts, end_ts = start / tb, end / tb
-        with _open_output(destination) as output:
+        with open_output(destination) as output:
             out_video = output.add_stream("libx264", rate=Fraction(info.fps))
             out_video.width, out_video.height, out_video.pix_fmt = width, height, "yuv420p"
             out_video.time_base = tb
             out_video.options = {"crf": str(quality.crf), "preset": quality.preset}
             if gop:
                 out_video.options |= {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0"}
-            audio = _add_audio(output, container, source, start, end, quality)
-            mux = _Muxer(output, audio)
+            audio = add_audio_tracks(output, container, source, start, end, quality.audio_bitrate)
+            mux = Interleaver(output, audio)
             container.seek(int(start_ts), stream=video, backward=True, any_frame=False)
             for frame in container.decode(video):
                 if frame.pts is None or frame.pts < start_ts - frame_ts / 2:

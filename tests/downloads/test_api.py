@@ -184,3 +184,17 @@ def test_a_recent_running_clip_is_not_started_twice(api, video, django_capture_o
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
     assert again["status"] == "running" and callbacks == []
+
+
+def test_one_user_cannot_flood_the_media_queue(api, video, user, settings):
+    settings.CLIP_MAX_ACTIVE_PER_USER = 2
+    # No worker runs the jobs here (not even eagerly): they stay queued.
+    first = post(api, {"video": video.slug, "start": 0, "end": 1})
+    second = post(api, {"video": video.slug, "start": 1, "end": 2})
+    assert (first.status_code, second.status_code) == (202, 202)
+    third = post(api, {"video": video.slug, "start": 2, "end": 3}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert third.status_code == 429
+    assert third.json()["error"] == "Vous avez déjà 2 extraits en préparation. Veuillez attendre que l’un d’eux soit prêt."
+    # Asking again for a clip already on its way is fine: it adds no work.
+    assert post(api, {"video": video.slug, "start": 0, "end": 1}).json()["id"] == first.json()["id"]
+    assert Clip.objects.count() == 2

@@ -55,3 +55,10 @@ def test_import_video_prints_the_slug_last(media_files, capsys, django_capture_o
     last_line = capsys.readouterr().out.strip().splitlines()[-1]
     video = Video.objects.get(slug=last_line)
     assert video.title == "Harbour exercise" and video.is_published and video.status == Video.Status.READY
+
+
+def test_the_public_never_sees_why_processing_failed(make_video_row, client):
+    video = make_video_row("not_video", publish=True)
+    html = client.get(video.get_absolute_url()).content.decode()
+    assert "not available at the moment" in html
+    assert "not a readable media file" not in html

@@ -131,3 +131,12 @@ def test_nginx_delivery_hands_the_file_to_nginx(admin_client, master, settings):
     assert response["X-Accel-Redirect"] == f"/protected/{master.file.name}"
     assert response.content == b""
     assert Download.objects.count() == 1
+
+
+def test_editing_the_video_texts_does_not_break_a_resume(admin_client, master, original):
+    etag = admin_client.head(_url(master))["ETag"]
+    master.video.summary = "Corrected caption"
+    master.video.save()
+    rest = admin_client.get(_url(master), HTTP_RANGE="bytes=4096-", HTTP_IF_RANGE=etag)
+    assert rest.status_code == 206
+    assert _body(rest) == original[4096:]

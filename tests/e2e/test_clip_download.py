@@ -49,7 +49,7 @@ def test_set_in_and_out_then_download_the_clip(celery_worker, video, journalist_
 
     page.get_by_role("button", name="Download clip").click()
     page.locator(".clip-job progress").wait_for(state="visible")
-    link = page.get_by_role("link", name="Download the clip")
+    link = page.get_by_role("link", name="Save the clip file")
     link.wait_for(state="visible", timeout=30_000)
     assert page.locator(".clip-job progress").get_attribute("value") == "100"
     assert "copying the original frames" in page.locator(".clip-method").inner_text()

@@ -69,3 +69,29 @@ def test_production_mode_passes_check_deploy():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_development_media_serving_never_exposes_video_files(client, settings, tmp_path):
+    import importlib
+
+    from django.urls import clear_url_caches, set_urlconf
+
+    import mediaportal.urls
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = str(tmp_path)
+    for folder in ("posters", "renditions", "clips"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "file.jpg").write_bytes(b"data")
+    importlib.reload(mediaportal.urls)
+    clear_url_caches()
+    try:
+        assert client.get("/media/posters/file.jpg").status_code == 200
+        assert client.get("/media/renditions/file.jpg").status_code == 404
+        assert client.get("/media/clips/file.jpg").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(mediaportal.urls)
+        clear_url_caches()
+        set_urlconf(None)
