@@ -1,7 +1,9 @@
-"""What every ModelAdmin of the portal shares: bad values that only a forged
-request can send (list filters, selections, related ids) get a message, not
-a 500. Django's admin checks these only partly: its querysets are lazy, so a
-year of -1 or a selected id of "abc" fails when the page is rendered."""
+"""What every ModelAdmin of the portal shares: bad values get a message, not
+a 500. Most can only come from a forged request (list filters, selections,
+related ids, prefills in the address), which Django's admin checks only
+partly: its querysets are lazy, so a year of -1 or a selected id of "abc"
+fails when the page is rendered. One is an easy typo: a publication date in
+year 1, which the site could store but never read back."""
 
 from django.contrib import messages
 from django.contrib.admin import helpers
