@@ -23,7 +23,9 @@ class VideoFilterForm(forms.Form):
 
 def video_list(request):
     form = VideoFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # Filters that make sense apply; the others are named on the page, with a 400.
+    valid = form.is_valid() if form.is_bound else True
+    filters = form.cleaned_data if form.is_bound else {}
     videos = selectors.video_search(
         query=filters.get("q", ""), language=filters.get("language", ""),
         date_from=filters.get("date_from"), date_to=filters.get("date_to"),
@@ -33,7 +35,7 @@ def video_list(request):
     query.pop("page", None)
     return render(request, "downloads/video_list.html", {
         "form": form, "page": page, "videos": page.object_list, "query": query.urlencode(),
-    })
+    }, status=200 if valid else 400)
 
 
 def video_detail(request, slug):

@@ -43,11 +43,14 @@ def test_search_and_filters(client, library):
     assert titles(client.get(f"/en/videos/?date_from={since}")) == ["Briefing 00", "Briefing 01"]
 
 
-def test_bad_filters_are_ignored_with_a_note(client, library):
-    response = client.get("/en/videos/?date_from=yesterday&page=abc")
-    assert response.status_code == 200
-    assert "were not understood" in response.content.decode()
-    assert len(titles(response)) == 12
+def test_bad_filters_get_a_400_naming_them_and_the_good_ones_still_apply(client, library):
+    response = client.get("/en/videos/?date_from=yesterday&q=harbour&page=abc")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "were not understood" in html and "From: Enter a valid date." in html
+    assert titles(response) == ["Briefing 00", "Briefing 05", "Briefing 10"]
+    french = client.get("/fr/videos/?date_to=2026-02-30").content.decode()
+    assert "Au : Saisissez une date valide." in french
 
 
 def test_pagination_keeps_the_filters(client, library):
