@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mediaportal.admin import PortalAdminMixin
 
 from . import services
+from .media.probe import ProbeError, check_video
 from .models import Clip, Download, Rendition, Video
 
 
@@ -22,6 +23,21 @@ class VideoAdminForm(forms.ModelForm):
             "title", "slug", "summary", "shot_list", "recorded_on", "recorded_at", "language",
             "credits", "usage_terms", "is_published", "published_at",
         ]
+
+    def clean_master(self):
+        upload = self.cleaned_data.get("master")
+        if upload:
+            # Say it now, not after processing: most mistakes are the wrong file.
+            source = upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else upload
+            try:
+                check_video(source)
+            except ProbeError as exc:
+                raise forms.ValidationError(
+                    _("This file is not a video we can use (%(reason)s).") % {"reason": exc}
+                ) from exc
+            finally:
+                upload.seek(0)
+        return upload
 
     def clean(self):
         data = super().clean()

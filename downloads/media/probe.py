@@ -92,3 +92,16 @@ def probe(source) -> MediaInfo:
             keyframes=sorted(keyframes),
             has_b_frames=reordered or bool(ctx.has_b_frames),
         )
+
+
+def check_video(source) -> None:
+    """A quick look at the header only (for uploads, before accepting them):
+    raises :class:`ProbeError` unless the file opens and has a picture stream.
+    Damage further in is found by :func:`probe` during processing."""
+    try:
+        container = av.open(source, "r")
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise ProbeError(f"not a readable media file ({exc.__class__.__name__})") from exc
+    with container:
+        if not container.streams.video or not container.streams.video[0].codec_context.width:
+            raise ProbeError("the file has no video stream")
