@@ -10,6 +10,12 @@ from . import services
 from .media.probe import ProbeError, check_video
 from .models import Clip, Download, Rendition, Video
 
+UPLOAD_PROBLEMS = {
+    "unreadable": _("This file is not a video we can read. Check that you chose the right file."),
+    "no_video": _("This file has no picture: it may be a sound recording. Upload the video file."),
+    "damaged": _("This video file is damaged or incomplete. Upload it again."),
+}
+
 
 class VideoAdminForm(forms.ModelForm):
     master = forms.FileField(
@@ -32,9 +38,7 @@ class VideoAdminForm(forms.ModelForm):
             try:
                 check_video(source)
             except ProbeError as exc:
-                raise forms.ValidationError(
-                    _("This file is not a video we can use (%(reason)s).") % {"reason": exc}
-                ) from exc
+                raise forms.ValidationError(UPLOAD_PROBLEMS.get(exc.code, UPLOAD_PROBLEMS["unreadable"])) from exc
             finally:
                 upload.seek(0)
         return upload

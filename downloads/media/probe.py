@@ -12,7 +12,13 @@ BROWSER_AUDIO_CODECS = {"aac", "mp3"}
 
 
 class ProbeError(Exception):
-    """The file is not a usable video; the message says why, for people."""
+    """The file is not a usable video. ``code`` says why in a word callers can
+    translate ("unreadable", "no_video", "damaged"); the message, in English,
+    adds FFmpeg's detail for the logs and the admin."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -45,17 +51,17 @@ def probe(source) -> MediaInfo:
     try:
         container = av.open(source, "r")
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise ProbeError(f"not a readable media file ({exc.__class__.__name__})") from exc
+        raise ProbeError(f"not a readable media file ({exc.__class__.__name__})", "unreadable") from exc
     with container:
         if not container.streams.video:
-            raise ProbeError("the file has no video stream")
+            raise ProbeError("the file has no video stream", "no_video")
         stream = container.streams.video[0]
         ctx = stream.codec_context
         if not ctx.width or not ctx.height:
-            raise ProbeError("the video stream has no picture size")
+            raise ProbeError("the video stream has no picture size", "no_video")
         fps = stream.average_rate or stream.guessed_rate or stream.base_rate
         if not fps:
-            raise ProbeError("the video stream has no frame rate")
+            raise ProbeError("the video stream has no frame rate", "no_video")
         audio = container.streams.audio[0] if container.streams.audio else None
         keyframes, count, last_end, first, reordered = [], 0, None, None, False
         try:
@@ -72,9 +78,9 @@ def probe(source) -> MediaInfo:
                 end = time + float((packet.duration or 0) * stream.time_base)
                 last_end = end if last_end is None else max(last_end, end)
         except av.FFmpegError as exc:
-            raise ProbeError(f"the file is damaged or truncated ({exc.__class__.__name__})") from exc
+            raise ProbeError(f"the file is damaged or truncated ({exc.__class__.__name__})", "damaged") from exc
         if count == 0:
-            raise ProbeError("the video stream holds no pictures")
+            raise ProbeError("the video stream holds no pictures", "damaged")
         duration = (last_end - first) if last_end is not None else 0
         if container.duration:
             duration = max(duration, 0) or container.duration / av.time_base
@@ -101,7 +107,7 @@ def check_video(source) -> None:
     try:
         container = av.open(source, "r")
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise ProbeError(f"not a readable media file ({exc.__class__.__name__})") from exc
+        raise ProbeError(f"not a readable media file ({exc.__class__.__name__})", "unreadable") from exc
     with container:
         if not container.streams.video or not container.streams.video[0].codec_context.width:
-            raise ProbeError("the file has no video stream")
+            raise ProbeError("the file has no video stream", "no_video")
