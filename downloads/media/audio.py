@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import av
 
+from .seeking import decode_from, demux_from
+
 COPYABLE_AUDIO = {"aac"}
 
 
@@ -34,9 +36,8 @@ def _copied_audio_packets(source, start: Fraction, end: Fraction, stream, track:
     with av.open(source) as container:
         audio = container.streams.audio[track]
         tb = audio.time_base
-        container.seek(max(int((start - 1) / tb), 0), stream=audio, backward=True)
         previous = None
-        for packet in container.demux(audio):
+        for packet in demux_from(container, audio, max(start - 1, 0)):
             if packet.pts is None or packet.size == 0:
                 continue
             begin = packet.pts * tb
@@ -72,14 +73,13 @@ def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 
     first_sample, last_sample = round(start * rate), round(end * rate)
     with av.open(source) as container:
         audio = container.streams.audio[track]
-        container.seek(max(int((start - 1) / audio.time_base), 0), stream=audio, backward=True)
         fifo = av.AudioFifo()
         resampler = av.AudioResampler(format=stream.codec_context.format, layout=stream.codec_context.layout, rate=rate)
         position = None  # sample number of the next sample put in the fifo
         emitted = 0
         wanted = last_sample - first_sample
         frame_size = stream.codec_context.frame_size or 1024
-        for decoded in container.decode(audio):
+        for decoded in decode_from(container, audio, max(start - 1, 0)):
             for frame in resampler.resample(decoded):
                 if position is None:
                     position = round(frame.pts * frame.time_base * rate) if frame.pts is not None else 0

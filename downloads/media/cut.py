@@ -30,6 +30,7 @@ from . import h264
 from .audio import add_audio_tracks
 from .muxing import Interleaver, open_output
 from .probe import MediaInfo
+from .seeking import decode_from, demux_from
 
 Progress = Callable[[float], None]
 logger = logging.getLogger(__name__)
@@ -160,9 +161,8 @@ class _SmartCut:
                 self.out_video = out_video
                 self.mux = Interleaver(output, audio)
                 self.delay = None
-                container.seek(int(self.start_ts), stream=video, backward=True, any_frame=False)
                 gop: list[av.Packet] = []
-                for packet in container.demux(video):
+                for packet in demux_from(container, video, self.start):
                     if packet.pts is None or packet.size == 0:
                         continue
                     if packet.is_keyframe and gop:
@@ -359,8 +359,7 @@ def encode_range(
                 out_video.options |= {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0"}
             audio = add_audio_tracks(output, container, source, start, end, quality.audio_bitrate)
             mux = Interleaver(output, audio)
-            container.seek(int(start_ts), stream=video, backward=True, any_frame=False)
-            for frame in container.decode(video):
+            for frame in decode_from(container, video, start):
                 if frame.pts is None or frame.pts < start_ts - frame_ts / 2:
                     continue
                 if frame.pts >= end_ts - frame_ts / 2:

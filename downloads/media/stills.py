@@ -5,6 +5,8 @@ import io
 import av
 from PIL import Image
 
+from .seeking import decode_from
+
 POSTER_WIDTH = 1280
 THUMBNAIL_WIDTH = 480
 
@@ -14,10 +16,8 @@ def frame_at(source, seconds: float) -> Image.Image:
     with av.open(source) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        if seconds > 0:
-            container.seek(int(seconds / stream.time_base), stream=stream, backward=True)
         chosen = None
-        for frame in container.decode(stream):
+        for frame in decode_from(container, stream, seconds):
             chosen = frame
             if frame.pts is not None and frame.pts * stream.time_base >= seconds:
                 break

@@ -148,3 +148,19 @@ def test_every_audio_track_is_kept_in_sync(tmp_path, container, codec, method):
         assert [stream.codec_context.name for stream in clip.streams.audio] == ["aac", "aac"]
     for track in (0, 1):
         assert first_gap(audio_samples(out, track=track)) == pytest.approx(0.48, abs=0.002)
+
+
+@pytest.mark.parametrize(("container", "extension"), [("mpegts", "ts"), ("matroska", "mkv")])
+def test_h264_in_other_containers_is_cut_exactly_with_audio_in_sync(tmp_path, container, extension):
+    # MPEG-TS seeks land after the asked time and start at 0.08 s; Matroska
+    # has no decode times: both must still give exactly the asked frames.
+    from downloads.media.synth import Spec, make_video
+
+    src = tmp_path / f"master.{extension}"
+    make_video(src, Spec(width=320, height=180, seconds=4, gop=25, bframes=2, preset="veryfast", container=container))
+    info = probe(src)
+    origin = Fraction(info.start_time).limit_denominator(1_000_000)
+    out = tmp_path / "clip.mp4"
+    cut(src, out, start=origin + Fraction(38, 25), end=origin + Fraction(90, 25), info=info)
+    assert frame_numbers(out) == list(range(38, 90))
+    assert first_gap(audio_samples(out)) == pytest.approx(0.48, abs=0.002)
