@@ -48,17 +48,10 @@ class MediaInfo:
 def probe(source) -> MediaInfo:
     """Read stream facts and every video keyframe's time (from packets, no
     decoding). Raises :class:`ProbeError` for anything that is not a video."""
-    try:
-        container = av.open(source, "r")
-    except (av.FFmpegError, OSError, ValueError) as exc:
-        raise ProbeError(f"not a readable media file ({exc.__class__.__name__})", "unreadable") from exc
+    container = _open_video(source)
     with container:
-        if not container.streams.video:
-            raise ProbeError("the file has no video stream", "no_video")
         stream = container.streams.video[0]
         ctx = stream.codec_context
-        if not ctx.width or not ctx.height:
-            raise ProbeError("the video stream has no picture size", "no_video")
         fps = stream.average_rate or stream.guessed_rate or stream.base_rate
         if not fps:
             raise ProbeError("the video stream has no frame rate", "no_video")
@@ -104,10 +97,21 @@ def check_video(source) -> None:
     """A quick look at the header only (for uploads, before accepting them):
     raises :class:`ProbeError` unless the file opens and has a picture stream.
     Damage further in is found by :func:`probe` during processing."""
+    _open_video(source).close()
+
+
+def _open_video(source):
+    """The opened container, once its header shows a picture stream with a
+    size; the one place both checks above start from."""
     try:
         container = av.open(source, "r")
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise ProbeError(f"not a readable media file ({exc.__class__.__name__})", "unreadable") from exc
-    with container:
-        if not container.streams.video or not container.streams.video[0].codec_context.width:
-            raise ProbeError("the file has no video stream", "no_video")
+    if not container.streams.video:
+        container.close()
+        raise ProbeError("the file has no video stream", "no_video")
+    ctx = container.streams.video[0].codec_context
+    if not ctx.width or not ctx.height:
+        container.close()
+        raise ProbeError("the video stream has no picture size", "no_video")
+    return container
