@@ -114,9 +114,8 @@ def _download_response(request, rendition: Rendition, field_file, filename: str,
 
 
 @require_http_methods(["GET", "HEAD"])
+@_login_required_json
 def rendition_file(request, pk, filename):
-    if not request.user.is_authenticated:
-        return _error(_("Log in to download videos."), 401)
     rendition = get_object_or_404(
         Rendition.objects.select_related("video"), pk=pk, video__in=selectors.video_visible_to(request.user)
     )
@@ -128,9 +127,8 @@ def rendition_file(request, pk, filename):
 
 
 @require_http_methods(["GET", "HEAD"])
+@_login_required_json
 def clip_file(request, pk, filename):
-    if not request.user.is_authenticated:
-        return _error(_("Log in to download videos."), 401)
     clip = selectors.clip_visible(clip_id=pk, user=request.user)
     if clip is None or clip.status != Clip.Status.READY or filename != clip.download_name():
         raise Http404
