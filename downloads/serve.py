@@ -112,7 +112,7 @@ def serve(request, field_file, *, filename: str, modified, attachment: bool = Tr
         response = HttpResponse()
     else:
         handle = field_file.storage.open(field_file.name, "rb")
-        response = FileResponse(RangeFile(handle, first, length), content_type="application/octet-stream")
+        response = FileResponse(RangeFile(handle, first, length))
     response["Content-Type"] = "video/mp4" if filename.endswith((".mp4", ".m4v")) else "application/octet-stream"
     if settings.DOWNLOADS_DELIVERY != "nginx" or request.method == "HEAD":
         response["Content-Length"] = str(length)

@@ -7,7 +7,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
-from downloads.models import Video
+# Which videos are public is the video library's rule: one definition, re-exported here.
+from downloads.selectors import video_list_published  # noqa: F401
 
 from .models import Article, HeroRendition, Topic
 
@@ -92,7 +93,3 @@ def article_months(*, language: str) -> list:
 def topic_list_in_use(*, language: str) -> QuerySet[Topic]:
     """Topics with at least one published article in ``language``."""
     return Topic.objects.filter(articles__in=Article.objects.published().filter(language=language)).distinct()
-
-
-def video_list_published() -> QuerySet[Video]:
-    return Video.objects.filter(is_published=True, status=Video.Status.READY)
