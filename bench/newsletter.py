@@ -169,7 +169,7 @@ def run(args, *, sink_pid: int, worker_pgid: int) -> None:
     while not celery_app.control.ping(timeout=0.5) and time.monotonic() < ping_deadline:
         pass
     started, sink_cpu, worker_cpu = time.perf_counter(), cpu_seconds(sink_pid), group_cpu_seconds(worker_pgid)
-    tasks.send_issue.delay(issue.pk)
+    tasks.issue_send_task.delay(issue.pk)
     while NewsletterIssue.objects.filter(pk=issue.pk, status=NewsletterIssue.Status.SENT).count() == 0:
         time.sleep(0.05)
     elapsed = time.perf_counter() - started

@@ -10,7 +10,7 @@ from . import services
 from .models import Clip, Video
 
 
-@shared_task(acks_late=True)
+@shared_task(queue="media")
 def video_ingest_task(video_id: int) -> str:
     video = Video.objects.filter(pk=video_id).first()
     if video is None:
@@ -18,7 +18,7 @@ def video_ingest_task(video_id: int) -> str:
     return services.video_ingest(video=video).status
 
 
-@shared_task(acks_late=True)
+@shared_task(queue="media")
 def clip_render_task(clip_id: int) -> str:
     with transaction.atomic():
         clip = Clip.objects.select_for_update().filter(pk=clip_id).first()
@@ -29,6 +29,6 @@ def clip_render_task(clip_id: int) -> str:
     return services.clip_render(clip=clip).status
 
 
-@shared_task
+@shared_task(queue="media")
 def clip_expire_task() -> int:
     return services.clip_expire()

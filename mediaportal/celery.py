@@ -17,13 +17,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediaportal.settings")
 
 app = Celery("mediaportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = [Queue("mail"), Queue("bulk"), Queue("media")]
-app.conf.task_routes = {
-    "mediaportal.mail.*": {"queue": "mail"},
-    "accounts.*": {"queue": "mail"},
-    "newsroom.newsletter.*": {"queue": "bulk"},
-    "newsroom.*": {"queue": "media"},
-    "downloads.*": {"queue": "media"},
-}
+QUEUES = ("mail", "bulk", "media")
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+
+
+class UnroutedTask(LookupError):
+    """A project task was queued without a queue declared on its decorator."""
+
+
+def _require_declared_queue(name, args, kwargs, options, task=None, **kw):
+    # Each task names its queue where it is defined (``@shared_task(queue=...)``).
+    # One that does not would land on the default queue, beside work of another
+    # class; refuse it at the first ``delay()`` instead (Celery's own tasks,
+    # ``celery.*``, keep the non-urgent default).
+    if "queue" not in options and not name.startswith("celery."):
+        raise UnroutedTask(f"task {name} declares no queue: add queue=... to its @shared_task")
+    return None
+
+
+app.conf.task_routes = (_require_declared_queue,)
 app.conf.imports = ["mediaportal.mail"]
 app.autodiscover_tasks()

@@ -40,7 +40,7 @@ def queue_mail(
         "to": list(to), "subject": subject, "text": text, "html": html,
         "headers": headers or {}, "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
     }
-    transaction.on_commit(lambda: send_mail_task.delay(message))
+    transaction.on_commit(lambda: mail_send_task.delay(message))
 
 
 def build_message(message: dict, connection=None) -> EmailMultiAlternatives:
@@ -55,8 +55,8 @@ def build_message(message: dict, connection=None) -> EmailMultiAlternatives:
 
 @shared_task(
     autoretry_for=(SMTPException, OSError), retry_backoff=5, retry_backoff_max=300,
-    max_retries=8, acks_late=True,
+    max_retries=8, queue="mail",
 )
-def send_mail_task(message: dict) -> None:
+def mail_send_task(message: dict) -> None:
     build_message(message).send()
     logger.info("mail sent to %s: %s", message["to"], message["subject"])

@@ -188,7 +188,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "mail"
+# Every project task names its queue on its decorator (an undeclared one is
+# refused, see mediaportal/celery.py); only Celery's own tasks use the default,
+# which is the non-urgent queue, never the transactional mail queue.
+CELERY_TASK_DEFAULT_QUEUE = "bulk"
 CELERY_TASK_TIME_LIMIT = 60 * 60
 # Longer than the longest task (CELERY_TASK_TIME_LIMIT), or Redis would hand an
 # unacknowledged long render to a second worker while the first still runs it.
@@ -226,7 +229,7 @@ NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 NEWSLETTER_CONFIRM_RESEND_INTERVAL = 120  # one confirmation e-mail per address per 2 minutes
 # Pending deliveries queued longer ago than this are queued again (their task was lost).
 NEWSLETTER_REQUEUE_AFTER = env.int("NEWSLETTER_REQUEUE_AFTER", default=15 * 60)
-CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {"task": "newsroom.newsletter.tasks.send_due", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {"task": "newsroom.newsletter.tasks.issue_send_due_task", "schedule": 60.0}
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

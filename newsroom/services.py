@@ -22,9 +22,9 @@ def article_save(*, article: Article, editor, image_changed: bool = False) -> Ar
     article.last_editor = editor
     article.save()
     if image_changed:
-        from .tasks import make_article_renditions
+        from .tasks import article_renditions_make_task
 
-        transaction.on_commit(lambda: make_article_renditions.delay(article.pk))
+        transaction.on_commit(lambda: article_renditions_make_task.delay(article.pk))
     return article
 
 

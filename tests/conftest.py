@@ -9,9 +9,10 @@ import threading
 import pytest
 from django.core.cache import cache
 
+from mediaportal.celery import QUEUES
 from mediaportal.celery import app as celery_app
 
-ALL_QUEUES = ["mail", "bulk", "media"]
+ALL_QUEUES = list(QUEUES)
 
 # Fixtures of one app that other apps' tests (and browser tests) use too.
 pytest_plugins = ["tests.downloads.fixtures"]

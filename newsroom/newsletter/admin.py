@@ -7,7 +7,7 @@ from mediaportal.admin import PortalAdminMixin
 
 from . import selectors, sending
 from .models import Delivery, NewsletterIssue, Subscriber
-from .tasks import send_issue
+from .tasks import issue_send_task
 
 
 @admin.register(Subscriber)
@@ -63,7 +63,7 @@ class NewsletterIssueAdmin(PortalAdminMixin, admin.ModelAdmin):
     def send_now(self, request, queryset):
         issues = list(queryset.exclude(status=NewsletterIssue.Status.SENT))
         for issue in issues:
-            transaction.on_commit(lambda pk=issue.pk: send_issue.delay(pk))
+            transaction.on_commit(lambda pk=issue.pk: issue_send_task.delay(pk))
         if issues:
             self.message_user(request, ngettext(
                 "%(count)d issue is being sent; reload this page to follow its progress.",

@@ -53,7 +53,7 @@ def test_account_mail_is_queued_on_the_mail_queue_after_commit(adapter, django_u
             assert redis.llen("mail") == 0, "nothing is queued before the commit"
         assert redis.llen("mail") == 1 and redis.llen("bulk") == redis.llen("media") == 0
         envelope = json.loads(redis.lpop("mail"))
-    assert envelope["headers"]["task"] == "mediaportal.mail.send_mail_task"
+    assert envelope["headers"]["task"] == "mediaportal.mail.mail_send_task"
     (message,), _, _ = json.loads(base64.b64decode(envelope["body"]))
     # Rendered in the request, in the account's language: the worker only sends.
     assert message["to"] == ["amina@example.org"]

@@ -33,7 +33,7 @@ def visitor_round_trip(live_server, page, mailoutbox):
     page.get_by_role("heading", name="Vous êtes abonné").wait_for()
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
-    tasks.send_issue.delay(IssueFactory().pk)
+    tasks.issue_send_task.delay(IssueFactory().pk)
     newsletter = mailoutbox[-1]
     assert newsletter.subject == "Cette semaine à l'organisation"
     page.goto(live_server.url + link_in(newsletter, "/unsubscribe/"))

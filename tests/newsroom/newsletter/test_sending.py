@@ -41,7 +41,7 @@ def test_each_confirmed_subscriber_gets_one_copy_in_their_language(audience, mai
     issue = IssueFactory()
     issue.articles.set([english, french])
 
-    tasks.send_issue.delay(issue.pk)
+    tasks.issue_send_task.delay(issue.pk)
     by_recipient = {mail.to[0]: mail for mail in mailoutbox}
     assert sorted(by_recipient) == ["anna@example.org", "marc@example.fr"]
 
@@ -62,8 +62,8 @@ def test_each_confirmed_subscriber_gets_one_copy_in_their_language(audience, mai
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 2
 
     # Running it again (a re-run, or "send now" pressed twice) sends nothing more.
-    tasks.send_issue.delay(issue.pk)
-    tasks.deliver_batch.delay(issue.pk, list(Delivery.objects.values_list("pk", flat=True)))
+    tasks.issue_send_task.delay(issue.pk)
+    tasks.delivery_send_batch_task.delay(issue.pk, list(Delivery.objects.values_list("pk", flat=True)))
     with pytest.raises(CommandError, match="already been sent"):
         call_command("send_newsletter", issue.pk)
     assert len(mailoutbox) == 2
@@ -75,7 +75,7 @@ def test_latest_articles_are_fixed_when_sending_starts(audience, mailoutbox):
     ArticleFactory(title="Fresh news")
     ArticleFactory(title="Draft", status="draft")
     issue = IssueFactory(latest_count=1)
-    tasks.send_issue.delay(issue.pk)
+    tasks.issue_send_task.delay(issue.pk)
     anna = next(mail for mail in mailoutbox if mail.to == ["anna@example.org"])
     assert "Fresh news" in anna.body and "Old news" not in anna.body
     assert [article.title for article in issue.articles.all()] == ["Fresh news"]
@@ -87,7 +87,7 @@ def test_unsubscribing_during_sending_stops_the_copy(audience, mailoutbox):
     sending.issue_start_sending(issue_id=issue.pk)
     services.subscriber_unsubscribe(subscriber=audience["fr"])
     [batch] = sending.issue_batches_to_queue(issue_id=issue.pk)
-    tasks.deliver_batch.delay(issue.pk, batch)
+    tasks.delivery_send_batch_task.delay(issue.pk, batch)
     assert [mail.to for mail in mailoutbox] == [["anna@example.org"]]
     assert Delivery.objects.get(subscriber=audience["fr"]).status == Delivery.Status.SKIPPED
     issue.refresh_from_db()
@@ -104,7 +104,7 @@ def test_refused_recipients_are_recorded_and_retried_with_backoff(sink_factory, 
     for email in ["ok@example.org", "busy@example.org", "ghost@example.org"]:
         SubscriberFactory(email=email)
     issue = IssueFactory()
-    tasks.send_issue.delay(issue.pk)
+    tasks.issue_send_task.delay(issue.pk)
 
     assert sink.recipients() == {"ok@example.org": 1}
     busy = Delivery.objects.get(subscriber__email="busy@example.org")
@@ -117,10 +117,10 @@ def test_refused_recipients_are_recorded_and_retried_with_backoff(sink_factory, 
 
     # Not due yet: the minutely sweep leaves it alone; once due, it goes.
     settings.NEWSLETTER_REQUEUE_AFTER = 0
-    tasks.send_due.delay()
+    tasks.issue_send_due_task.delay()
     assert sink.recipients() == {"ok@example.org": 1}
     Delivery.objects.filter(pk=busy.pk).update(next_attempt_at=timezone.now())
-    tasks.send_due.delay()
+    tasks.issue_send_due_task.delay()
     assert sink.recipients() == {"ok@example.org": 1, "busy@example.org": 1}
     busy.refresh_from_db()
     assert (busy.status, busy.attempts) == (Delivery.Status.SENT, 2)
@@ -136,7 +136,7 @@ def test_scheduled_issues_go_out_when_due(audience, mailoutbox):
         sending.issue_sync_schedule(issue=issue)
         issue.save()
     IssueFactory(subject_en="Draft")
-    tasks.send_due.delay()
+    tasks.issue_send_due_task.delay()
     assert sorted(mail.subject for mail in mailoutbox) == ["Cette semaine à l'organisation", "Due"]
     later.refresh_from_db()
     assert later.status == NewsletterIssue.Status.SCHEDULED
@@ -148,7 +148,7 @@ def test_rate_limit_spreads_sending(mailoutbox, settings):
     for _ in range(7):
         SubscriberFactory()
     started = time.monotonic()
-    tasks.send_issue.delay(IssueFactory().pk)
+    tasks.issue_send_task.delay(IssueFactory().pk)
     assert len(mailoutbox) == 7
     assert time.monotonic() - started > 1.0  # 7 messages at 3 per second span three seconds
 
@@ -172,12 +172,12 @@ def test_a_row_held_by_another_worker_is_skipped_not_sent_twice(mailoutbox):
     thread.start()
     locked.wait(10)
     ids = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
-    tasks.deliver_batch.delay(issue.pk, ids)  # a redelivered copy of the same batch
+    tasks.delivery_send_batch_task.delay(issue.pk, ids)  # a redelivered copy of the same batch
     assert [mail.to for mail in mailoutbox] == [[second.email]]
     release.set()
     thread.join()
     # The other worker died without sending: its row is still pending, and the next pass sends it.
-    tasks.deliver_batch.delay(issue.pk, ids)
+    tasks.delivery_send_batch_task.delay(issue.pk, ids)
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted([first.email, second.email])
 
 

@@ -68,7 +68,7 @@ def test_sigkilled_worker_neither_skips_nor_doubles(sink_factory, tmp_path):
     first = start_worker(env, log)
     second = None
     try:
-        tasks.send_issue.delay(issue.pk)
+        tasks.issue_send_task.delay(issue.pk)
         wait_until(lambda: len(sink.messages) >= 30, 60, "the first worker to start sending")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.newsletter.models import NewsletterIssue
-from newsroom.newsletter.tasks import send_issue
+from newsroom.newsletter.tasks import issue_send_task
 
 
 class Command(BaseCommand):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
             raise CommandError(f"No newsletter issue with id {issue_id}.")
         if issue.status == NewsletterIssue.Status.SENT:
             raise CommandError(f"Issue {issue_id} has already been sent.")
-        send_issue.delay(issue_id)
+        issue_send_task.delay(issue_id)
         self.stdout.write(f"Issue {issue_id} “{issue}” is being sent; follow its progress in the admin.")
