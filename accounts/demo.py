@@ -7,14 +7,26 @@ from django.contrib.auth.models import Group
 
 DEMO_ACCOUNTS = [
     {
-        "email": "staff@mediaportal.example", "password": "Staff-Demo-2026!",
-        "full_name": "Claire Dubois", "organisation": "Media Portal", "job_title": "Press officer",
-        "country": "Belgium", "preferred_language": "fr", "is_staff": True, "groups": ["Editors"],
+        "email": "staff@mediaportal.example",
+        "password": "Staff-Demo-2026!",
+        "full_name": "Claire Dubois",
+        "organisation": "Media Portal",
+        "job_title": "Press officer",
+        "country": "Belgium",
+        "preferred_language": "fr",
+        "is_staff": True,
+        "groups": ["Editors"],
     },
     {
-        "email": "journalist@mediaportal.example", "password": "Journalist-Demo-2026!",
-        "full_name": "Sam Okafor", "organisation": "Northern Broadcast News", "job_title": "Video editor",
-        "country": "United Kingdom", "preferred_language": "en", "is_staff": False, "groups": [],
+        "email": "journalist@mediaportal.example",
+        "password": "Journalist-Demo-2026!",
+        "full_name": "Sam Okafor",
+        "organisation": "Northern Broadcast News",
+        "job_title": "Video editor",
+        "country": "United Kingdom",
+        "preferred_language": "en",
+        "is_staff": False,
+        "groups": [],
     },
 ]
 
@@ -32,8 +44,6 @@ def seed(stdout=None) -> None:
             user.save()
         for name in groups:
             user.groups.add(Group.objects.get_or_create(name=name)[0])
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if stdout and created:
             stdout.write(f"created demo account {user.email}")

@@ -64,7 +64,8 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(
-                Lower("email"), name="accounts_user_email_ci_unique",
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
                 violation_error_message=_("An account with this e-mail address already exists."),
             )
         ]

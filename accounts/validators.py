@@ -119,8 +119,7 @@ class PasswordPolicyValidator:
 
     def get_help_text(self):
         return _(
-            "At least %(min)d characters, no spaces, with upper- and lower-case letters, "
-            "a digit and a symbol."
+            "At least %(min)d characters, no spaces, with upper- and lower-case letters, a digit and a symbol."
         ) % {"min": MIN_LENGTH}
 
     @staticmethod

@@ -64,7 +64,7 @@ class ConfirmResetCodeView(ConfirmPasswordResetCodeView):
 @login_not_required
 @require_POST
 def resend_password_reset_code(request):
-    """"Didn't receive a code? Send a new code" on the code page."""
+    """ "Didn't receive a code? Send a new code" on the code page."""
     try:
         email = services.password_reset_code_resend(request=request)
     except services.ResetFlowMissing:
@@ -98,7 +98,7 @@ class CompleteResetView(CompletePasswordResetView):
 
 
 class ResetCompletedView(PasswordResetFromKeyDoneView):
-    """"Your password has been changed", with a button back to the page the
+    """ "Your password has been changed", with a button back to the page the
     person was on when they asked for the reset (only a path on this site)."""
 
     def get_context_data(self, **kwargs):
@@ -106,4 +106,3 @@ class ResetCompletedView(PasswordResetFromKeyDoneView):
         context["return_url"] = get_next_redirect_url(self.request) or settings.LOGIN_REDIRECT_URL
         context["login_url"] = _with_next(self.request, reverse("account_login"))
         return context
-

@@ -35,15 +35,22 @@ from downloads.media.synth import Spec, make_video, read_frame_number_fast  # no
 CACHE = Path(__file__).resolve().parent / ".cache"
 MASTER = CACHE / "master-1080p30-240s.mp4"
 SPEC = Spec(width=1920, height=1080, fps=Fraction(30), seconds=240, gop=60, bframes=2, preset="veryfast", crf=18)
-QUALITY = Quality(crf=int(os.environ.get("CLIP_ENCODER_CRF", 16)), preset=os.environ.get("CLIP_ENCODER_PRESET", "superfast"))
+QUALITY = Quality(
+    crf=int(os.environ.get("CLIP_ENCODER_CRF", 16)), preset=os.environ.get("CLIP_ENCODER_PRESET", "superfast")
+)
 CLIPS = [("20 s", Fraction(6137, 100), Fraction(8137, 100)), ("3 min", Fraction(3051, 100), Fraction(21051, 100))]
 TARGETS = {"20 s": 0.10, "3 min": 0.03}
 
 
 def stream_copy(source, destination, start, end):
     """The same range by plain packet copy from the keyframe before ``start``."""
-    with av.open(str(source)) as container, av.open(str(destination), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-        streams = {s.index: out.add_stream_from_template(s) for s in (container.streams.video[0], *container.streams.audio[:1])}
+    with (
+        av.open(str(source)) as container,
+        av.open(str(destination), "w", format="mp4", options={"movflags": "+faststart"}) as out,
+    ):
+        streams = {
+            s.index: out.add_stream_from_template(s) for s in (container.streams.video[0], *container.streams.audio[:1])
+        }
         video = container.streams.video[0]
         container.seek(int(start / video.time_base), stream=video, backward=True)
         offset = {}
@@ -83,15 +90,19 @@ def main() -> None:
         partial.rename(MASTER)
     info = probe(str(MASTER))
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores; PyAV {av.__version__}")
-    print(f"master: {info.width}x{info.height} {float(info.fps):g} fps, {info.duration:.0f} s, "
-          f"{len(info.keyframes)} keyframes, {info.bitrate / 1e6:.1f} Mbit/s, B-frames: {info.has_b_frames}")
+    print(
+        f"master: {info.width}x{info.height} {float(info.fps):g} fps, {info.duration:.0f} s, "
+        f"{len(info.keyframes)} keyframes, {info.bitrate / 1e6:.1f} Mbit/s, B-frames: {info.has_b_frames}"
+    )
     print(f"re-encoded frames: x264 preset {QUALITY.preset}, crf {QUALITY.crf}\n")
     print(f"{'clip':7} {'method':11} {'seconds':>8} {'vs re-encode':>13} {'exact':>6}  note")
     for label, start, end in CLIPS:
         wanted = list(range(math.ceil(start * info.fps), math.ceil(end * info.fps)))  # frames in [start, end)
         out = CACHE / "out.mp4"
         results = {}
-        results["re-encode"] = timed(encode_range, str(MASTER), str(out), start=start, end=end, info=info, quality=QUALITY)
+        results["re-encode"] = timed(
+            encode_range, str(MASTER), str(out), start=start, end=end, info=info, quality=QUALITY
+        )
         exact_reencode = frames_in(out) == wanted
         began = time.perf_counter()
         smart = cut(str(MASTER), str(out), start=start, end=end, info=info, quality=QUALITY)
@@ -102,7 +113,11 @@ def main() -> None:
         exact_copy = got == wanted
         full = results["re-encode"]
         rows = [
-            ("smart cut", exact_smart, f"{smart.reencoded_frames} of {len(wanted)} frames re-encoded; target <= {TARGETS[label]:.0%}"),
+            (
+                "smart cut",
+                exact_smart,
+                f"{smart.reencoded_frames} of {len(wanted)} frames re-encoded; target <= {TARGETS[label]:.0%}",
+            ),
             ("copy", exact_copy, f"starts {len(got) - len(wanted):+d} frames early/late (at the keyframe)"),
             ("re-encode", exact_reencode, ""),
         ]

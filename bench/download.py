@@ -23,10 +23,17 @@ SIZE = 1024**3
 APP_PORT, NGINX_PORT, ACCEL_PORT = 18080, 18081, 18082
 ENV = {
     **os.environ,
-    "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1",
-    "DATABASE_URL": f"sqlite:///{WORK / 'db.sqlite3'}", "MEDIA_ROOT": str(MEDIA),
-    "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
-    "DJANGO_SETTINGS_MODULE": "mediaportal.settings", "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-" + "x" * 60,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "DATABASE_URL": f"sqlite:///{WORK / 'db.sqlite3'}",
+    "MEDIA_ROOT": str(MEDIA),
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_COOKIES": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "DJANGO_SETTINGS_MODULE": "mediaportal.settings",
+    "PYTHONPATH": str(ROOT),
+    "LOG_LEVEL": "WARNING",
 }
 ENV.pop("REDIS_URL", None)
 
@@ -55,17 +62,28 @@ def prepare() -> tuple[str, str]:
         session.create()
         print(f"/files/renditions/{rendition.pk}/{rendition.download_name()} {session.session_key}")
     """).replace("SIZE", str(SIZE))
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     path, key = out.stdout.split()[-2:]
     return path, key
 
 
 def nginx_config(proxy: bool, port: int) -> Path:
     conf = WORK / f"nginx-{port}.conf"
-    location = f"""
+    location = (
+        f"""
         location / {{ proxy_pass http://127.0.0.1:{APP_PORT}; proxy_set_header Host 127.0.0.1; }}
-        location /protected/ {{ internal; alias {MEDIA}/; }}""" if proxy else f"""
+        location /protected/ {{ internal; alias {MEDIA}/; }}"""
+        if proxy
+        else f"""
         location / {{ root {MEDIA}; }}"""
+    )
     conf.write_text(f"""
 daemon off; worker_processes 1; pid {WORK}/nginx-{port}.pid; error_log {WORK}/nginx-{port}.log;
 events {{ worker_connections 64; }}
@@ -114,9 +132,22 @@ def main() -> None:
     try:
         for delivery, port in (("app", APP_PORT),):
             env = {**ENV, "DOWNLOADS_DELIVERY": delivery}
-            processes.append(subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "gunicorn"), "mediaportal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(ROOT / ".venv" / "bin" / "gunicorn"),
+                        "mediaportal.wsgi",
+                        "-b",
+                        f"127.0.0.1:{port}",
+                        "-w",
+                        "2",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         wait_port(APP_PORT)
         app = fetch(f"http://127.0.0.1:{APP_PORT}{path}", cookie)
         for process in processes:
@@ -124,10 +155,22 @@ def main() -> None:
             process.wait()
         processes.clear()
         # Accel: nginx in front, gunicorn checks the session and answers X-Accel-Redirect.
-        processes.append(subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "mediaportal.wsgi", "-b", f"127.0.0.1:{APP_PORT}", "-w", "2"],
-            cwd=ROOT, env={**ENV, "DOWNLOADS_DELIVERY": "nginx", "SENDFILE_URL": "/protected"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(ROOT / ".venv" / "bin" / "gunicorn"),
+                    "mediaportal.wsgi",
+                    "-b",
+                    f"127.0.0.1:{APP_PORT}",
+                    "-w",
+                    "2",
+                ],
+                cwd=ROOT,
+                env={**ENV, "DOWNLOADS_DELIVERY": "nginx", "SENDFILE_URL": "/protected"},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         for proxy, port in ((False, NGINX_PORT), (True, ACCEL_PORT)):
             processes.append(subprocess.Popen(["nginx", "-c", str(nginx_config(proxy, port))]))
         for port in (APP_PORT, NGINX_PORT, ACCEL_PORT):
@@ -138,10 +181,15 @@ def main() -> None:
         for process in processes:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=10)
-    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores; file: 1 GiB; best of 3, curl on loopback")
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores; file: 1 GiB; best of 3, curl on loopback"
+    )
     print(f"{'server':52} {'MB/s':>8} {'vs nginx':>9}")
-    for name, rate in (("nginx alone (static file)", plain), ("gunicorn, app streams (DOWNLOADS_DELIVERY=app)", app),
-                       ("nginx + X-Accel-Redirect (DOWNLOADS_DELIVERY=nginx)", accel)):
+    for name, rate in (
+        ("nginx alone (static file)", plain),
+        ("gunicorn, app streams (DOWNLOADS_DELIVERY=app)", app),
+        ("nginx + X-Accel-Redirect (DOWNLOADS_DELIVERY=nginx)", accel),
+    ):
         print(f"{name:52} {rate:8.0f} {rate / plain:9.0%}")
 
 

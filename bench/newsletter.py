@@ -95,15 +95,22 @@ def main() -> None:
     args = parser.parse_args()
 
     db_url, sink_port = bench_database_url(), free_port()
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "mediaportal.settings_test", "TEST_DATABASE_URL": db_url,
-        "TEST_EMAIL_URL": f"smtp://127.0.0.1:{sink_port}", "NEWSLETTER_RATE_LIMIT": "0",
-        # Production mode: DEBUG would record every query of every worker.
-        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "SECURE_SSL_REDIRECT": "0",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "mediaportal.settings_test",
+            "TEST_DATABASE_URL": db_url,
+            "TEST_EMAIL_URL": f"smtp://127.0.0.1:{sink_port}",
+            "NEWSLETTER_RATE_LIMIT": "0",
+            # Production mode: DEBUG would record every query of every worker.
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "SECURE_SSL_REDIRECT": "0",
+        }
+    )
     recreate_database(db_url)
-    sink = subprocess.Popen([sys.executable, "-c", SINK, str(sink_port)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    sink = subprocess.Popen(
+        [sys.executable, "-c", SINK, str(sink_port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     worker = None
     try:
         assert sink.stdout.readline().strip() == "ready"
@@ -114,9 +121,24 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         worker = subprocess.Popen(
-            [str(Path(sys.executable).with_name("celery")), "-A", "mediaportal", "worker", "-Q", "bulk",
-             "-c", str(args.workers), "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", os.environ.get("BENCH_WORKER_LOG", "warning")],
-            cwd=BASE_DIR, env=os.environ.copy(), start_new_session=True,
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "mediaportal",
+                "worker",
+                "-Q",
+                "bulk",
+                "-c",
+                str(args.workers),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                os.environ.get("BENCH_WORKER_LOG", "warning"),
+            ],
+            cwd=BASE_DIR,
+            env=os.environ.copy(),
+            start_new_session=True,
         )
         run(args, sink_pid=sink.pid, worker_pgid=worker.pid)
     finally:
@@ -142,18 +164,29 @@ def run(args, *, sink_pid: int, worker_pgid: int) -> None:
     with celery_app.connection_for_write() as conn:
         conn.default_channel.client.delete("bulk", "unacked", "unacked_index")
     Subscriber.objects.bulk_create(
-        [Subscriber(email=f"reader{n}@example.org", language=("en", "fr")[n % 2], status=Subscriber.Status.CONFIRMED)
-         for n in range(args.subscribers)], batch_size=2000,
+        [
+            Subscriber(email=f"reader{n}@example.org", language=("en", "fr")[n % 2], status=Subscriber.Status.CONFIRMED)
+            for n in range(args.subscribers)
+        ],
+        batch_size=2000,
     )
-    issue = NewsletterIssue.objects.create(subject_en="Weekly news", subject_fr="L’actualité de la semaine",
-                                           introduction_en="Hello " * 40, introduction_fr="Bonjour " * 40)
+    issue = NewsletterIssue.objects.create(
+        subject_en="Weekly news",
+        subject_fr="L’actualité de la semaine",
+        introduction_en="Hello " * 40,
+        introduction_fr="Bonjour " * 40,
+    )
 
     # The plain loop: the same messages, built beforehand, over one connection.
     rendered = {language: rendering.issue_render(issue=issue, language=language) for language in ("en", "fr")}
     messages = [
-        (settings.DEFAULT_FROM_EMAIL, subscriber.email,
-         rendering.subscriber_message(rendered=rendered[subscriber.language], subscriber=subscriber)
-         .message().as_bytes(linesep="\r\n"))
+        (
+            settings.DEFAULT_FROM_EMAIL,
+            subscriber.email,
+            rendering.subscriber_message(rendered=rendered[subscriber.language], subscriber=subscriber)
+            .message()
+            .as_bytes(linesep="\r\n"),
+        )
         for subscriber in Subscriber.objects.all()
     ]
     started, sink_cpu = time.perf_counter(), cpu_seconds(sink_pid)
@@ -161,8 +194,10 @@ def run(args, *, sink_pid: int, worker_pgid: int) -> None:
         for sender, recipient, data in messages:
             smtp.sendmail(sender, [recipient], data)
     plain = len(messages) / (time.perf_counter() - started)
-    print(f"plain smtplib loop:  {len(messages):6d} messages, {plain:7.0f} messages/s "
-          f"(sink CPU {1000 * (cpu_seconds(sink_pid) - sink_cpu) / len(messages):.2f} ms/message)")
+    print(
+        f"plain smtplib loop:  {len(messages):6d} messages, {plain:7.0f} messages/s "
+        f"(sink CPU {1000 * (cpu_seconds(sink_pid) - sink_cpu) / len(messages):.2f} ms/message)"
+    )
 
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     ping_deadline = time.monotonic() + 60
@@ -175,9 +210,11 @@ def run(args, *, sink_pid: int, worker_pgid: int) -> None:
     elapsed = time.perf_counter() - started
     sent = Delivery.objects.filter(issue=issue, status=Delivery.Status.SENT).count()
     celery = sent / elapsed
-    print(f"celery workers ({args.workers}): {sent:6d} messages, {celery:7.0f} messages/s "
-          f"(sink CPU {1000 * (cpu_seconds(sink_pid) - sink_cpu) / sent:.2f} ms/message, "
-          f"workers {1000 * (group_cpu_seconds(worker_pgid) - worker_cpu) / sent:.2f} ms/message)")
+    print(
+        f"celery workers ({args.workers}): {sent:6d} messages, {celery:7.0f} messages/s "
+        f"(sink CPU {1000 * (cpu_seconds(sink_pid) - sink_cpu) / sent:.2f} ms/message, "
+        f"workers {1000 * (group_cpu_seconds(worker_pgid) - worker_cpu) / sent:.2f} ms/message)"
+    )
     print(f"ratio: {celery / plain:.0%} of the plain loop (target >= 70%)")
     assert sent == args.subscribers, f"only {sent} of {args.subscribers} sent"
 

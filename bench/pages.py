@@ -29,13 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUESTS_PER_URL = 200_000
 
-SETTINGS = '''
+SETTINGS = """
 from mediaportal.settings import *  # noqa
 ROOT_URLCONF = "bench_urls"
 # No collectstatic in a throw-away run: plain static storage.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-'''
-URLS = '''
+"""
+URLS = """
 from django.http import HttpResponse
 from django.urls import path
 from mediaportal.urls import urlpatterns as portal
@@ -46,8 +46,8 @@ def bare(request):
 
 
 urlpatterns = [path("bare/", bare), *portal]
-'''
-SEED = '''
+"""
+SEED = """
 import django
 django.setup()
 from datetime import timedelta
@@ -71,7 +71,7 @@ for n in range(60):
                                 published_at=now - timedelta(hours=n + 1), translation_of=en)
     fr.topics.add(*topics)
 demo.seed()
-'''
+"""
 
 
 def _free_port() -> int:
@@ -130,7 +130,9 @@ def _drive(port: int, path: str, seconds: float, clients: int) -> dict:
     elapsed = time.perf_counter() - began
     latencies.sort()
     return {
-        "path": path, "requests": len(latencies), "errors": errors,
+        "path": path,
+        "requests": len(latencies),
+        "errors": errors,
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
@@ -152,25 +154,46 @@ def main() -> int:
             **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")},
             "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}",
             "DJANGO_SETTINGS_MODULE": "bench_settings",
-            "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "MEDIA_ROOT": f"{tmp}/media",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "MEDIA_ROOT": f"{tmp}/media",
             "LOG_LEVEL": "WARNING",
         }
         python = sys.executable
         subprocess.run([python, "-m", "django", "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
-        subprocess.run([python, "-c", textwrap.dedent(SEED)], env=env, cwd=ROOT, check=True, timeout=300,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [python, "-c", textwrap.dedent(SEED)], env=env, cwd=ROOT, check=True, timeout=300, stdout=subprocess.DEVNULL
+        )
         port = _free_port()
         gunicorn = subprocess.Popen(
-            [str(Path(python).parent / "gunicorn"), "mediaportal.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--log-level", "warning"],
-            env=env, cwd=ROOT,
+            [
+                str(Path(python).parent / "gunicorn"),
+                "mediaportal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
         )
         try:
             _wait_until_up(port)
-            paths = ["/bare/", "/en/", "/en/news/", "/en/news/?q=rivers", "/en/news/story-3/",
-                     "/en/news/river-basin-summit-geneva/"]
+            paths = [
+                "/bare/",
+                "/en/",
+                "/en/news/",
+                "/en/news/?q=rivers",
+                "/en/news/story-3/",
+                "/en/news/river-basin-summit-geneva/",
+            ]
             results = []
             for path in paths:
                 _drive(port, path, min(1.0, args.seconds), args.clients)  # warm-up: imports, caches
@@ -180,12 +203,16 @@ def main() -> int:
             gunicorn.wait(timeout=30)
 
     bare = results[0]["rps"]
-    print(f"\ngunicorn {args.workers} sync workers, {args.clients} client threads, {args.seconds:.0f} s per URL, "
-          f"{os.cpu_count()} CPUs shared by server and load generator (SQLite)")
+    print(
+        f"\ngunicorn {args.workers} sync workers, {args.clients} client threads, {args.seconds:.0f} s per URL, "
+        f"{os.cpu_count()} CPUs shared by server and load generator (SQLite)"
+    )
     print(f"{'URL':40} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8} {'errors':>7}")
     for r in results:
-        print(f"{r['path']:40} {r['requests']:9d} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
-              f"{r['rps'] / bare:7.0%} {r['errors']:7d}")
+        print(
+            f"{r['path']:40} {r['requests']:9d} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
+            f"{r['rps'] / bare:7.0%} {r['errors']:7d}"
+        )
     return 1 if any(r["errors"] for r in results) else 0
 
 

@@ -19,15 +19,27 @@ UPLOAD_PROBLEMS = {
 
 class VideoAdminForm(forms.ModelForm):
     master = forms.FileField(
-        label=_("Master file"), required=False,
-        help_text=_("The original video file. It is kept untouched; the web version, poster and thumbnails are made from it."),
+        label=_("Master file"),
+        required=False,
+        help_text=_(
+            "The original video file. It is kept untouched; the web version, poster and thumbnails are made from it."
+        ),
     )
 
     class Meta:
         model = Video
         fields = [
-            "title", "slug", "summary", "shot_list", "recorded_on", "recorded_at", "language",
-            "credits", "usage_terms", "is_published", "published_at",
+            "title",
+            "slug",
+            "summary",
+            "shot_list",
+            "recorded_on",
+            "recorded_at",
+            "language",
+            "credits",
+            "usage_terms",
+            "is_published",
+            "published_at",
         ]
 
     def clean_master(self):
@@ -54,7 +66,18 @@ class RenditionInline(admin.TabularInline):
     model = Rendition
     extra = 0
     can_delete = False
-    fields = ["kind", "file", "size", "container", "video_codec", "audio_codec", "width", "height", "frame_rate", "duration"]
+    fields = [
+        "kind",
+        "file",
+        "size",
+        "container",
+        "video_codec",
+        "audio_codec",
+        "width",
+        "height",
+        "frame_rate",
+        "duration",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -75,7 +98,10 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "master", "summary", "shot_list"]}),
         (_("Recording"), {"fields": ["recorded_on", "recorded_at", "language", "credits", "usage_terms"]}),
         (_("Publication"), {"fields": ["is_published", "published_at"]}),
-        (_("Processing"), {"fields": ["status", "failure_reason", "duration", "frame_rate", "width", "height", "poster_preview"]}),
+        (
+            _("Processing"),
+            {"fields": ["status", "failure_reason", "duration", "frame_rate", "width", "height", "poster_preview"]},
+        ),
     ]
 
     @admin.display(description=_("poster"))
@@ -117,7 +143,17 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(Clip)
 class ClipAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "status", "progress", "method", "reencoded_frames", "render_seconds", "size", "created_at", "expires_at"]
+    list_display = [
+        "__str__",
+        "status",
+        "progress",
+        "method",
+        "reencoded_frames",
+        "render_seconds",
+        "size",
+        "created_at",
+        "expires_at",
+    ]
     list_filter = ["status", "method"]
     readonly_fields = [f.name for f in Clip._meta.fields]
 

@@ -82,12 +82,15 @@ def clip_create(request):
         return _error(form.first_error(), 400)
     try:
         clip = services.clip_request(
-            rendition=form.cleaned_data["rendition"], start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"], user=request.user,
+            rendition=form.cleaned_data["rendition"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            user=request.user,
         )
     except services.ClipLimitReached as limit:
         return _error(
-            _("You already have %(count)s clips being made. Please wait until one is ready.") % {"count": limit.args[0]},
+            _("You already have %(count)s clips being made. Please wait until one is ready.")
+            % {"count": limit.args[0]},
             429,
         )
     clip.refresh_from_db()
@@ -107,7 +110,12 @@ def _download_response(request, rendition: Rendition, field_file, filename: str,
     def record(first, last, length):
         if request.method == "GET":
             services.download_record(
-                user=request.user, rendition=rendition, clip=clip, byte_start=first, byte_end=last, sent=length,
+                user=request.user,
+                rendition=rendition,
+                clip=clip,
+                byte_start=first,
+                byte_end=last,
+                sent=length,
             )
 
     return serve.serve(request, field_file, filename=filename, modified=modified, on_send=record)

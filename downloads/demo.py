@@ -16,27 +16,46 @@ from .models import Video
 
 DEMO_VIDEOS = [
     {
-        "slug": "demo-summit-arrivals", "title": "Leaders arrive at the summit venue",
+        "slug": "demo-summit-arrivals",
+        "title": "Leaders arrive at the summit venue",
         "summary": "Delegations arrive at the conference centre on the first morning of the summit.",
         "shot_list": "00:00:00 Wide shot, motorcade approaching\n00:00:06 Medium shot, delegation leaving the cars\n00:00:12 Close-up, flags at the entrance",
-        "recorded_at": "Brussels", "recorded_on": datetime.date(2026, 11, 20),
-        "spec": Spec(width=1280, height=720, fps=Fraction(25), seconds=12, gop=25, bframes=2, preset="veryfast", crf=22),
+        "recorded_at": "Brussels",
+        "recorded_on": datetime.date(2026, 11, 20),
+        "spec": Spec(
+            width=1280, height=720, fps=Fraction(25), seconds=12, gop=25, bframes=2, preset="veryfast", crf=22
+        ),
         "filename": "summit-arrivals.mp4",
     },
     {
-        "slug": "demo-press-conference", "title": "Press conference after the ministerial meeting",
+        "slug": "demo-press-conference",
+        "title": "Press conference after the ministerial meeting",
         "summary": "The spokesperson answers questions from the press after the meeting of ministers.",
         "shot_list": "00:00:00 Wide shot of the press room\n00:00:05 Spokesperson at the podium",
-        "recorded_at": "Brussels", "recorded_on": datetime.date(2026, 11, 21),
-        "spec": Spec(width=1920, height=1080, fps=Fraction(30), seconds=6, gop=60, bframes=2, preset="veryfast", crf=22),
+        "recorded_at": "Brussels",
+        "recorded_on": datetime.date(2026, 11, 21),
+        "spec": Spec(
+            width=1920, height=1080, fps=Fraction(30), seconds=6, gop=60, bframes=2, preset="veryfast", crf=22
+        ),
         "filename": "press-conference.mp4",
     },
     {
-        "slug": "demo-harbour-exercise", "title": "Maritime exercise in the harbour (archive master)",
+        "slug": "demo-harbour-exercise",
+        "title": "Maritime exercise in the harbour (archive master)",
         "summary": "Archive footage of a search-and-rescue exercise, supplied as a Matroska (MPEG-4 Part 2) master; the web version is made automatically.",
         "shot_list": "00:00:00 Ships leaving the harbour\n00:00:04 Rescue boat alongside",
-        "recorded_at": "Toulon", "recorded_on": datetime.date(2026, 10, 2),
-        "spec": Spec(width=640, height=360, fps=Fraction(25), seconds=8, gop=50, video_codec="mpeg4", audio_codec="libmp3lame", container="matroska"),
+        "recorded_at": "Toulon",
+        "recorded_on": datetime.date(2026, 10, 2),
+        "spec": Spec(
+            width=640,
+            height=360,
+            fps=Fraction(25),
+            seconds=8,
+            gop=50,
+            video_codec="mpeg4",
+            audio_codec="libmp3lame",
+            container="matroska",
+        ),
         "filename": "harbour-exercise.mkv",
     },
 ]
@@ -56,10 +75,16 @@ def seed(stdout=None) -> None:
             make_video(path, spec["spec"], title=spec["title"])
             with path.open("rb") as handle:
                 services.video_create(
-                    title=spec["title"], slug=spec["slug"], summary=spec["summary"], publish=True,
-                    master=File(handle, name=spec["filename"]), shot_list=spec["shot_list"],
-                    recorded_at=spec["recorded_at"], recorded_on=spec["recorded_on"],
-                    credits="Media Portal video unit", usage_terms=USAGE_TERMS,
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    summary=spec["summary"],
+                    publish=True,
+                    master=File(handle, name=spec["filename"]),
+                    shot_list=spec["shot_list"],
+                    recorded_at=spec["recorded_at"],
+                    recorded_on=spec["recorded_on"],
+                    credits="Media Portal video unit",
+                    usage_terms=USAGE_TERMS,
                 )
         if stdout:
             stdout.write(f"created demo video {spec['slug']}")

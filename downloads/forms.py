@@ -84,7 +84,8 @@ class ClipRequestForm(forms.Form):
         duration = rendition.duration or 0
         if end > duration + 1e-6:
             raise forms.ValidationError(
-                _("The out point is past the end of the video (%(duration)s).") % {"duration": timecode.format_millis(duration)}
+                _("The out point is past the end of the video (%(duration)s).")
+                % {"duration": timecode.format_millis(duration)}
             )
         if end - start > settings.CLIP_MAX_SECONDS:
             raise forms.ValidationError(

@@ -17,17 +17,23 @@ class Video(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.TextField(_("summary"), blank=True)
-    shot_list = models.TextField(_("shot list"), blank=True, help_text=_("One shot a line, e.g. 00:00:12 Wide shot of the summit hall."))
+    shot_list = models.TextField(
+        _("shot list"), blank=True, help_text=_("One shot a line, e.g. 00:00:12 Wide shot of the summit hall.")
+    )
     recorded_on = models.DateField(_("recording date"), null=True, blank=True)
     recorded_at = models.CharField(_("recording place"), max_length=200, blank=True)
     credits = models.CharField(_("credits"), max_length=200, blank=True)
     usage_terms = models.TextField(_("usage terms"), blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES + [("zxx", _("No speech"))], default="zxx")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES + [("zxx", _("No speech"))], default="zxx"
+    )
     duration = models.FloatField(_("duration (seconds)"), null=True, blank=True, editable=False)
     frame_rate = models.CharField(_("frame rate"), max_length=20, blank=True, editable=False)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROCESSING, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROCESSING, editable=False
+    )
     failure_reason = models.TextField(_("failure reason"), blank=True, editable=False)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
@@ -123,13 +129,20 @@ class Clip(models.Model):
     end_frame = models.PositiveIntegerField(_("end frame (excluded)"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    method = models.CharField(_("method"), max_length=12, blank=True, help_text=_("smart: copied with re-encoded edges; reencode: every frame re-encoded"))
+    method = models.CharField(
+        _("method"),
+        max_length=12,
+        blank=True,
+        help_text=_("smart: copied with re-encoded edges; reencode: every frame re-encoded"),
+    )
     reencoded_frames = models.PositiveIntegerField(_("re-encoded frames"), null=True, blank=True)
     render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     file = models.FileField(_("file"), upload_to="clips/", blank=True, max_length=300)
     size = models.BigIntegerField(_("size (bytes)"), default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -140,8 +153,12 @@ class Clip(models.Model):
         verbose_name_plural = _("clips")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["rendition", "start_frame", "end_frame"], name="downloads_clip_one_per_range"),
-            models.CheckConstraint(condition=models.Q(end_frame__gt=models.F("start_frame")), name="downloads_clip_not_empty"),
+            models.UniqueConstraint(
+                fields=["rendition", "start_frame", "end_frame"], name="downloads_clip_one_per_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_frame__gt=models.F("start_frame")), name="downloads_clip_not_empty"
+            ),
         ]
 
     def __str__(self):

@@ -40,8 +40,12 @@ def video_create(*, title: str, master: File, summary: str = "", publish: bool =
     on the ``media`` queue once the transaction commits."""
     with transaction.atomic():
         video = Video.objects.create(
-            title=title, slug=fields.pop("slug", None) or _unique_slug(title), summary=summary,
-            is_published=publish, published_at=timezone.now() if publish else None, **fields,
+            title=title,
+            slug=fields.pop("slug", None) or _unique_slug(title),
+            summary=summary,
+            is_published=publish,
+            published_at=timezone.now() if publish else None,
+            **fields,
         )
         video_attach_master(video=video, master=master)
     return video
@@ -118,9 +122,14 @@ def _make_stills(video: Video, path: str, info: MediaInfo) -> None:
 def _make_web_proxy(video: Video, path: str, info: MediaInfo) -> None:
     with scratch_file(".mp4") as output:
         media_cut.encode_range(
-            path, output, start=Fraction(info.start_time), end=Fraction(info.start_time) + Fraction(info.duration),
-            info=info, quality=media_cut.Quality(crf=23, preset="veryfast", audio_bitrate=128_000),
-            max_height=WEB_MAX_HEIGHT, gop=max(round(info.fps), 1),
+            path,
+            output,
+            start=Fraction(info.start_time),
+            end=Fraction(info.start_time) + Fraction(info.duration),
+            info=info,
+            quality=media_cut.Quality(crf=23, preset="veryfast", audio_bitrate=128_000),
+            max_height=WEB_MAX_HEIGHT,
+            gop=max(round(info.fps), 1),
         )
         proxy_info = probe(output)
         old = Rendition.objects.filter(video=video, kind=Rendition.Kind.WEB).first()
@@ -134,6 +143,7 @@ def _make_web_proxy(video: Video, path: str, info: MediaInfo) -> None:
 
 
 # --- Clips --------------------------------------------------------------------
+
 
 def frame_range(*, rendition: Rendition, start: float, end: float) -> tuple[int, int]:
     """Source frames whose timestamps fall in [start, end), in seconds from
@@ -163,7 +173,10 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
     try:
         with transaction.atomic():
             clip, created = Clip.objects.get_or_create(
-                rendition=rendition, start_frame=first, end_frame=last, defaults={"requested_by": user},
+                rendition=rendition,
+                start_frame=first,
+                end_frame=last,
+                defaults={"requested_by": user},
             )
     except IntegrityError:  # an identical request won the race: share its clip
         clip, created = Clip.objects.get(rendition=rendition, start_frame=first, end_frame=last), False
@@ -199,14 +212,22 @@ def clip_render(*, clip: Clip) -> Clip:
         Clip.objects.filter(pk=clip.pk).update(progress=min(99, int(fraction * 100)))
 
     info = MediaInfo(
-        container=rendition.container, duration=rendition.duration or 0, width=rendition.width or 0,
-        height=rendition.height or 0, fps=fps, video_codec=rendition.video_codec,
-        audio_codec=rendition.audio_codec or None, bitrate=rendition.bitrate, start_time=rendition.start_time,
+        container=rendition.container,
+        duration=rendition.duration or 0,
+        width=rendition.width or 0,
+        height=rendition.height or 0,
+        fps=fps,
+        video_codec=rendition.video_codec,
+        audio_codec=rendition.audio_codec or None,
+        bitrate=rendition.bitrate,
+        start_time=rendition.start_time,
         keyframes=rendition.keyframes,
     )
     try:
         with local_path(rendition.file) as source, scratch_file(".mp4") as output:
-            result = media_cut.cut(source, output, start=start, end=end, info=info, progress=progress, quality=_quality())
+            result = media_cut.cut(
+                source, output, start=start, end=end, info=info, progress=progress, quality=_quality()
+            )
             name = store(output, f"clips/{clip.download_name()}")
     except (media_cut.CutError, av.FFmpegError, OSError, ValueError) as exc:
         logger.warning("clip %s failed: %s", clip.pk, exc)
@@ -244,10 +265,19 @@ def clip_expire(*, now=None) -> int:
 
 # --- Downloads ----------------------------------------------------------------
 
-def download_record(*, user, rendition: Rendition, clip: Clip | None, byte_start: int, byte_end: int | None, sent: int) -> Download:
+
+def download_record(
+    *, user, rendition: Rendition, clip: Clip | None, byte_start: int, byte_end: int | None, sent: int
+) -> Download:
     return Download.objects.create(
-        user=user, video=rendition.video, rendition=rendition, clip=clip,
+        user=user,
+        video=rendition.video,
+        rendition=rendition,
+        clip=clip,
         kind=Download.Kind.CLIP if clip else Download.Kind.FULL,
-        clip_start=clip.start_seconds if clip else None, clip_end=clip.end_seconds if clip else None,
-        byte_start=byte_start, byte_end=byte_end, bytes=sent,
+        clip_start=clip.start_seconds if clip else None,
+        clip_end=clip.end_seconds if clip else None,
+        byte_start=byte_start,
+        byte_end=byte_end,
+        bytes=sent,
     )

@@ -14,7 +14,8 @@ from .models import Rendition, Video
 class VideoFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search"))
     language = forms.ChoiceField(
-        required=False, label=_("Language"),
+        required=False,
+        label=_("Language"),
         choices=[("", _("Any language"))] + list(settings.LANGUAGES) + [("zxx", _("No speech"))],
     )
     date_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -27,15 +28,25 @@ def video_list(request):
     valid = form.is_valid() if form.is_bound else True
     filters = form.cleaned_data if form.is_bound else {}
     videos = selectors.video_search(
-        query=filters.get("q", ""), language=filters.get("language", ""),
-        date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        query=filters.get("q", ""),
+        language=filters.get("language", ""),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
     )
     page = Paginator(videos, 12).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "downloads/video_list.html", {
-        "form": form, "page": page, "videos": page.object_list, "query": query.urlencode(),
-    }, status=200 if valid else 400)
+    return render(
+        request,
+        "downloads/video_list.html",
+        {
+            "form": form,
+            "page": page,
+            "videos": page.object_list,
+            "query": query.urlencode(),
+        },
+        status=200 if valid else 400,
+    )
 
 
 def video_detail(request, slug):
@@ -44,11 +55,17 @@ def video_detail(request, slug):
     web = next((r for r in renditions if r.kind == Rendition.Kind.WEB), None)
     master = next((r for r in renditions if r.kind == Rendition.Kind.MASTER), None)
     preview = web or (master if master and master.video_codec == "h264" else None)
-    return render(request, "downloads/video_detail.html", {
-        "video": video, "renditions": renditions, "preview": preview,
-        "ready": video.status == Video.Status.READY,
-        "max_clip_seconds": settings.CLIP_MAX_SECONDS,
-    })
+    return render(
+        request,
+        "downloads/video_detail.html",
+        {
+            "video": video,
+            "renditions": renditions,
+            "preview": preview,
+            "ready": video.status == Video.Status.READY,
+            "max_clip_seconds": settings.CLIP_MAX_SECONDS,
+        },
+    )
 
 
 @login_required

@@ -89,7 +89,9 @@ class PortalAdminMixin:
             for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
                 pk.to_python(value)
         except ValidationError:
-            self.message_user(request, _("The selection was not understood. No items have been changed."), messages.ERROR)
+            self.message_user(
+                request, _("The selection was not understood. No items have been changed."), messages.ERROR
+            )
             return None
         return super().response_action(request, queryset)
 

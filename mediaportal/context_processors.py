@@ -7,8 +7,7 @@ def portal(request):
     path = request.get_full_path()
     return {
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(path, code)}
-            for code, name in settings.LANGUAGES
+            {"code": code, "name": name, "url": translate_url(path, code)} for code, name in settings.LANGUAGES
         ],
         "SITE_URL": settings.SITE_URL,
     }

@@ -32,21 +32,34 @@ def render_mail(*, template_prefix: str, context: dict, language: str | None = N
 
 
 def queue_mail(
-    *, to: list[str], subject: str, text: str, html: str | None = None,
-    headers: dict | None = None, from_email: str | None = None,
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: dict | None = None,
+    from_email: str | None = None,
 ) -> None:
     """Queue one message for delivery once the current transaction commits."""
     message = {
-        "to": list(to), "subject": subject, "text": text, "html": html,
-        "headers": headers or {}, "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
+        "to": list(to),
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "headers": headers or {},
+        "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
     }
     transaction.on_commit(lambda: mail_send_task.delay(message))
 
 
 def build_message(message: dict, connection=None) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
-        subject=message["subject"], body=message["text"], from_email=message["from_email"],
-        to=message["to"], headers=message.get("headers") or {}, connection=connection,
+        subject=message["subject"],
+        body=message["text"],
+        from_email=message["from_email"],
+        to=message["to"],
+        headers=message.get("headers") or {},
+        connection=connection,
     )
     if message.get("html"):
         email.attach_alternative(message["html"], "text/html")
@@ -54,8 +67,11 @@ def build_message(message: dict, connection=None) -> EmailMultiAlternatives:
 
 
 @shared_task(
-    autoretry_for=(SMTPException, OSError), retry_backoff=5, retry_backoff_max=300,
-    max_retries=8, queue="mail",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+    queue="mail",
 )
 def mail_send_task(message: dict) -> None:
     build_message(message).send()

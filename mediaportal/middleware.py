@@ -52,8 +52,9 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code != 405 or response.content or request.method == "HEAD":
             return response
         if request.path.startswith("/api/"):
-            response.content = JsonResponse({"error": _("This address does not answer %(method)s requests.")
-                                             % {"method": request.method}}).content
+            response.content = JsonResponse(
+                {"error": _("This address does not answer %(method)s requests.") % {"method": request.method}}
+            ).content
             response["Content-Type"] = "application/json"
         else:
             response.content = render_to_string("405.html", request=request)

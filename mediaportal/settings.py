@@ -15,12 +15,8 @@ _DEV_SECRET = "insecure-development-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
 if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
     # Fail at start, not at the first signed cookie.
-    raise ImproperlyConfigured(
-        "Production mode (DEBUG=0) needs SECRET_KEY: a random string of at least 50 characters."
-    )
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+    raise ImproperlyConfigured("Production mode (DEBUG=0) needs SECRET_KEY: a random string of at least 50 characters.")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
@@ -229,7 +225,10 @@ NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 NEWSLETTER_CONFIRM_RESEND_INTERVAL = 120  # one confirmation e-mail per address per 2 minutes
 # Pending deliveries queued longer ago than this are queued again (their task was lost).
 NEWSLETTER_REQUEUE_AFTER = env.int("NEWSLETTER_REQUEUE_AFTER", default=15 * 60)
-CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {"task": "newsroom.newsletter.tasks.issue_send_due_task", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
+    "task": "newsroom.newsletter.tasks.issue_send_due_task",
+    "schedule": 60.0,
+}
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

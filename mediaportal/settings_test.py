@@ -5,9 +5,7 @@ checkouts can run their suites side by side)."""
 import os
 
 os.environ.setdefault("DEBUG", "1")
-os.environ["DATABASE_URL"] = os.environ.get(
-    "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mediaportal"
-)
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mediaportal")
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 
@@ -27,6 +25,6 @@ if "TEST_EMAIL_URL" in os.environ:
 if "TEST_VISIBILITY_TIMEOUT" in os.environ:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": int(os.environ["TEST_VISIBILITY_TIMEOUT"]),
-        "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
     }
-

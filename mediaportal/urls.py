@@ -36,6 +36,9 @@ if settings.DEBUG:
     # Development only, and only the public folders: video files and clips
     # (renditions/, clips/) are never served without the login check.
     urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:{'|'.join(PUBLIC_MEDIA_FOLDERS)})/.*)$",
-                serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:{'|'.join(PUBLIC_MEDIA_FOLDERS)})/.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
     ]

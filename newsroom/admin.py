@@ -41,7 +41,15 @@ class PublicationStateFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(PortalAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "language", "publication_state", "published_at", "translation_of", "hero_thumbnail", "last_editor"]
+    list_display = [
+        "title",
+        "language",
+        "publication_state",
+        "published_at",
+        "translation_of",
+        "hero_thumbnail",
+        "last_editor",
+    ]
     list_display_links = ["title"]
     list_filter = [PublicationStateFilter, "status", "language", "topics", "published_at"]
     list_select_related = ["translation_of", "last_editor"]
@@ -111,15 +119,22 @@ class ArticleAdmin(PortalAdminMixin, admin.ModelAdmin):
             return _("No image yet.")
         return format_html(
             '<img class="hero-preview" src="{}" alt="{}">{} × {} px',
-            obj.hero_image.url, obj.hero_alt, obj.hero_width, obj.hero_height,
+            obj.hero_image.url,
+            obj.hero_alt,
+            obj.hero_width,
+            obj.hero_height,
         )
 
     @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
         count = services.article_publish(articles=queryset, editor=request.user)
-        self.message_user(request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS)
+        self.message_user(
+            request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
+        )
 
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
         count = services.article_unpublish(articles=queryset, editor=request.user)
-        self.message_user(request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS)
+        self.message_user(
+            request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS
+        )

@@ -22,15 +22,15 @@ ARTICLES = {
         "slug": "river-basin-summit-geneva",
         "title": "Twenty-four countries agree to share river data in real time",
         "standfirst": "Meeting in Geneva, delegations adopted a common plan to warn each other of floods "
-                      "and droughts hours earlier than today.",
+        "and droughts hours earlier than today.",
         "body": "<p>Delegations from twenty-four countries adopted on Thursday a joint plan to exchange "
-                "river level and rainfall readings as they are measured, instead of in monthly reports.</p>"
-                "<p>“A flood does not stop at a border, and neither should the warning,” the chair of the "
-                "meeting told journalists at the close of two days of talks.</p>"
-                "<h2>What changes</h2><ul><li>Gauging stations on shared rivers will publish readings every "
-                "fifteen minutes.</li><li>A joint duty desk will alert downstream authorities within the "
-                "hour.</li><li>Countries will review the arrangement together after one year.</li></ul>"
-                "<p>Broadcast-quality footage of the signing and interviews is available below.</p>",
+        "river level and rainfall readings as they are measured, instead of in monthly reports.</p>"
+        "<p>“A flood does not stop at a border, and neither should the warning,” the chair of the "
+        "meeting told journalists at the close of two days of talks.</p>"
+        "<h2>What changes</h2><ul><li>Gauging stations on shared rivers will publish readings every "
+        "fifteen minutes.</li><li>A joint duty desk will alert downstream authorities within the "
+        "hour.</li><li>Countries will review the arrangement together after one year.</li></ul>"
+        "<p>Broadcast-quality footage of the signing and interviews is available below.</p>",
         "hero_alt": "Delegates around a round table under a blue sky motif",
         "hero_caption": "The closing session of the river basin summit.",
         "event_place": "Geneva",
@@ -39,18 +39,18 @@ ARTICLES = {
         "slug": "sommet-bassins-fluviaux-geneve",
         "title": "Vingt-quatre pays s’accordent pour partager en temps réel leurs données fluviales",
         "standfirst": "Réunies à Genève, les délégations ont adopté un plan commun pour s’alerter "
-                      "mutuellement des crues et des sécheresses plusieurs heures plus tôt qu’aujourd’hui.",
+        "mutuellement des crues et des sécheresses plusieurs heures plus tôt qu’aujourd’hui.",
         "body": "<p>Les délégations de vingt-quatre pays ont adopté jeudi un plan commun pour échanger les "
-                "relevés de hauteur des cours d’eau et de pluviométrie au fil des mesures, et non plus "
-                "dans des rapports mensuels.</p>"
-                "<p>« Une crue ne s’arrête pas à la frontière, l’alerte non plus », a déclaré aux "
-                "journalistes la présidente de la réunion, à l’issue de deux jours de discussions.</p>"
-                "<h2>Ce qui change</h2><ul><li>Les stations de mesure des fleuves partagés publieront "
-                "leurs relevés toutes les quinze minutes.</li><li>Une permanence commune préviendra les "
-                "autorités en aval dans l’heure.</li><li>Les pays feront le bilan du dispositif ensemble "
-                "au bout d’un an.</li></ul>"
-                "<p>Les images de la signature et les interviews, en qualité broadcast, sont disponibles "
-                "ci-dessous.</p>",
+        "relevés de hauteur des cours d’eau et de pluviométrie au fil des mesures, et non plus "
+        "dans des rapports mensuels.</p>"
+        "<p>« Une crue ne s’arrête pas à la frontière, l’alerte non plus », a déclaré aux "
+        "journalistes la présidente de la réunion, à l’issue de deux jours de discussions.</p>"
+        "<h2>Ce qui change</h2><ul><li>Les stations de mesure des fleuves partagés publieront "
+        "leurs relevés toutes les quinze minutes.</li><li>Une permanence commune préviendra les "
+        "autorités en aval dans l’heure.</li><li>Les pays feront le bilan du dispositif ensemble "
+        "au bout d’un an.</li></ul>"
+        "<p>Les images de la signature et les interviews, en qualité broadcast, sont disponibles "
+        "ci-dessous.</p>",
         "hero_alt": "Des délégués autour d’une table ronde sous un motif de ciel bleu",
         "hero_caption": "La séance de clôture du sommet sur les bassins fluviaux.",
         "event_place": "Genève",
@@ -93,9 +93,16 @@ def seed(stdout=None) -> None:
     for language in ("en", "fr"):
         spec = dict(ARTICLES[language])
         article, created = Article.objects.get_or_create(
-            language=language, slug=spec.pop("slug"),
-            defaults={**spec, "hero_credit": CREDIT, "event_date": EVENT_DATE, "translation_of": original,
-                      "status": Article.Status.PUBLISHED, "published_at": published_at},
+            language=language,
+            slug=spec.pop("slug"),
+            defaults={
+                **spec,
+                "hero_credit": CREDIT,
+                "event_date": EVENT_DATE,
+                "translation_of": original,
+                "status": Article.Status.PUBLISHED,
+                "published_at": published_at,
+            },
         )
         if not article.hero_image:
             checked = images.image_check(_hero_image())

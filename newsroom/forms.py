@@ -16,7 +16,10 @@ class ArticleFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Topic.objects.all(), required=False, to_field_name="slug",
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        to_field_name="slug",
         empty_label=_("All topics"),
         error_messages={"invalid_choice": _("There is no such topic.")},
     )
@@ -61,9 +64,22 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "language", "translation_of", "title", "slug", "standfirst", "body",
-            "hero_image", "hero_alt", "hero_caption", "hero_credit", "event_place", "event_date",
-            "topics", "related_videos", "status", "published_at",
+            "language",
+            "translation_of",
+            "title",
+            "slug",
+            "standfirst",
+            "body",
+            "hero_image",
+            "hero_alt",
+            "hero_caption",
+            "hero_credit",
+            "event_place",
+            "event_date",
+            "topics",
+            "related_videos",
+            "status",
+            "published_at",
         ]
 
     def clean(self):

@@ -15,8 +15,10 @@ MAX_PIXELS = 40_000_000
 MIN_WIDTH = 320
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 RENDITION_WIDTHS = (480, 960, 1600)
-RENDITION_FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}),
-                     "jpeg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True})}
+RENDITION_FORMATS = {
+    "webp": ("WEBP", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+}
 
 
 class ImageRejected(ValueError):
@@ -40,7 +42,9 @@ def _open(data: bytes) -> Image.Image:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ImageRejected(_("This image has too many pixels to be processed safely.")) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ImageRejected(_("This file is not an image we can read. Upload a JPEG, PNG or WebP picture.")) from exc
+            raise ImageRejected(
+                _("This file is not an image we can read. Upload a JPEG, PNG or WebP picture.")
+            ) from exc
     return image
 
 
@@ -56,7 +60,9 @@ def image_check(data: bytes) -> CheckedImage:
     if width * height > MAX_PIXELS:
         raise ImageRejected(_("This image has too many pixels to be processed safely."))
     if width < MIN_WIDTH:
-        raise ImageRejected(_("This image is too small: it must be at least %(width)d pixels wide.") % {"width": MIN_WIDTH})
+        raise ImageRejected(
+            _("This image is too small: it must be at least %(width)d pixels wide.") % {"width": MIN_WIDTH}
+        )
     try:
         image.verify()
         image = _open(data)

@@ -46,17 +46,27 @@ class Article(models.Model):
 
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     translation_of = models.ForeignKey(
-        "self", verbose_name=_("translation of"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="translations",
         help_text=_("The original article this one translates. Leave empty on the original."),
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     standfirst = models.TextField(_("standfirst"), blank=True)
-    body = models.TextField(_("body"), blank=True, help_text=_("HTML. Scripts, styles and event handlers are removed on save."))
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("HTML. Scripts, styles and event handlers are removed on save.")
+    )
     hero_image = models.ImageField(
-        _("hero image"), upload_to="articles/", blank=True, max_length=300,
-        width_field="hero_width", height_field="hero_height",
+        _("hero image"),
+        upload_to="articles/",
+        blank=True,
+        max_length=300,
+        width_field="hero_width",
+        height_field="hero_height",
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -71,16 +81,28 @@ class Article(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        _("publication time"), null=True, blank=True,
+        _("publication time"),
+        null=True,
+        blank=True,
         help_text=_("A time in the future schedules the article: it stays hidden until then."),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     last_editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("last edited by"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -93,7 +115,9 @@ class Article(models.Model):
         ordering = ["-published_at", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["language", "slug"], name="newsroom_article_slug_per_language"),
-            models.UniqueConstraint(fields=["translation_of", "language"], name="newsroom_article_one_translation_per_language"),
+            models.UniqueConstraint(
+                fields=["translation_of", "language"], name="newsroom_article_one_translation_per_language"
+            ),
         ]
         indexes = [models.Index(fields=["language", "status", "-published_at"])]
         permissions = [("publish_article", _("Can publish and unpublish articles"))]
@@ -119,11 +143,19 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
     @property
     def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     @property
     def translation_root_id(self) -> int | None:
@@ -150,7 +182,9 @@ class HeroRendition(models.Model):
         verbose_name_plural = _("image renditions")
         ordering = ["article", "format", "width"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "source", "format", "width"], name="newsroom_rendition_unique_key"),
+            models.UniqueConstraint(
+                fields=["article", "source", "format", "width"], name="newsroom_rendition_unique_key"
+            ),
         ]
 
     def __str__(self):

@@ -57,8 +57,12 @@ def celery_worker(transactional_db):
         for queue in ALL_QUEUES:
             conn.default_channel.client.delete(queue)
     with start_worker(
-        celery_app, pool="threads", concurrency=2, perform_ping_check=False,
-        queues=ALL_QUEUES, shutdown_timeout=30,
+        celery_app,
+        pool="threads",
+        concurrency=2,
+        perform_ping_check=False,
+        queues=ALL_QUEUES,
+        shutdown_timeout=30,
     ) as worker:
         yield worker
 
@@ -116,8 +120,14 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield chromium
         chromium.close()

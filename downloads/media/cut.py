@@ -62,8 +62,15 @@ class CutResult:
 
 
 def cut(
-    source, destination, *, start: Fraction, end: Fraction, info: MediaInfo,
-    progress: Progress | None = None, method: str = "auto", quality: Quality = Quality(),
+    source,
+    destination,
+    *,
+    start: Fraction,
+    end: Fraction,
+    info: MediaInfo,
+    progress: Progress | None = None,
+    method: str = "auto",
+    quality: Quality = Quality(),
 ) -> CutResult:
     """Write the clip ``[start, end)`` of ``source`` to ``destination`` (an MP4
     with faststart). ``start``/``end`` are seconds on the source's timeline."""
@@ -157,7 +164,9 @@ class _SmartCut:
             with open_output(self.destination) as output:
                 out_video = output.add_stream_from_template(video)
                 out_video.codec_context.extradata = config.build()
-                audio = add_audio_tracks(output, container, self.source, self.start, self.end, self.quality.audio_bitrate)
+                audio = add_audio_tracks(
+                    output, container, self.source, self.start, self.end, self.quality.audio_bitrate
+                )
                 self.out_video = out_video
                 self.mux = Interleaver(output, audio)
                 self.delay = None
@@ -233,13 +242,18 @@ class _SmartCut:
         used = {h264.sps_id(s) for s in config.sps} | {h264.pps_id(p) for p in config.pps}
         free = next(i for i in range(32) if i not in used)
         return {
-            "width": ctx.width, "height": ctx.height, "pix_fmt": "yuv420p",
+            "width": ctx.width,
+            "height": ctx.height,
+            "pix_fmt": "yuv420p",
             "options": {
-                "crf": str(self.quality.crf), "preset": self.quality.preset, "bf": "0",
+                "crf": str(self.quality.crf),
+                "preset": self.quality.preset,
+                "bf": "0",
                 "x264-params": f"sps-id={free}:repeat-headers=1:scenecut=0:keyint=infinite",
             },
             "color": {
-                name: getattr(ctx, name) for name in ("color_range", "colorspace", "color_primaries", "color_trc")
+                name: getattr(ctx, name)
+                for name in ("color_range", "colorspace", "color_primaries", "color_trc")
                 if getattr(ctx, name, None) is not None
             },
         }
@@ -331,8 +345,16 @@ def _reencode(source, destination, start, end, info: MediaInfo, report, quality:
 
 
 def encode_range(
-    source, destination, *, start: Fraction, end: Fraction, info: MediaInfo, quality: Quality,
-    report=None, max_height: int | None = None, gop: int | None = None,
+    source,
+    destination,
+    *,
+    start: Fraction,
+    end: Fraction,
+    info: MediaInfo,
+    quality: Quality,
+    report=None,
+    max_height: int | None = None,
+    gop: int | None = None,
 ) -> int:
     """Decode the frames of [start, end) and encode them to H.264/AAC MP4
     (faststart), optionally scaled down to ``max_height``. Returns the frame count."""

@@ -100,7 +100,9 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
         return
     frames = round(spec.seconds * spec.fps)
     background = Image.linear_gradient("L").resize((spec.width, spec.height)).convert("RGB")
-    background = Image.merge("RGB", (background.getchannel(0), background.getchannel(0).rotate(90), Image.new("L", background.size, 90)))
+    background = Image.merge(
+        "RGB", (background.getchannel(0), background.getchannel(0).rotate(90), Image.new("L", background.size, 90))
+    )
     font = ImageFont.load_default(size=max(10, spec.height // 12))
     with av.open(str(path), "w", format=spec.container) as out:
         video = out.add_stream(spec.video_codec, rate=spec.fps)
@@ -109,8 +111,12 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
         video.time_base = frame_time_base
         if spec.video_codec == "libx264":
             video.options = {
-                "crf": str(spec.crf), "preset": spec.preset, "g": str(spec.gop), "keyint_min": str(spec.gop),
-                "sc_threshold": "0", "bf": str(spec.bframes),
+                "crf": str(spec.crf),
+                "preset": spec.preset,
+                "g": str(spec.gop),
+                "keyint_min": str(spec.gop),
+                "sc_threshold": "0",
+                "bf": str(spec.bframes),
             }
             if spec.x264_params:
                 video.options["x264-params"] = spec.x264_params
@@ -122,7 +128,10 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             out.metadata["title"] = title
         tracks = []
         if spec.audio_codec:
-            tracks = [out.add_stream(spec.audio_codec, rate=spec.sample_rate, layout="stereo") for _ in range(spec.audio_tracks)]
+            tracks = [
+                out.add_stream(spec.audio_codec, rate=spec.sample_rate, layout="stereo")
+                for _ in range(spec.audio_tracks)
+            ]
         samples_per_frame = Fraction(spec.sample_rate) / spec.fps
         sample_clock = 0
         for number in range(frames):

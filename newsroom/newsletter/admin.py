@@ -56,8 +56,9 @@ class NewsletterIssueAdmin(PortalAdminMixin, admin.ModelAdmin):
     def send_test_to_me(self, request, queryset):
         for issue in queryset:
             sending.issue_send_test(issue=issue, to=request.user.email)
-        self.message_user(request, _("Test copies (one per language) are on their way to %(email)s.")
-                          % {"email": request.user.email})
+        self.message_user(
+            request, _("Test copies (one per language) are on their way to %(email)s.") % {"email": request.user.email}
+        )
 
     @admin.action(description=_("Send now to all confirmed subscribers"))
     def send_now(self, request, queryset):
@@ -65,10 +66,15 @@ class NewsletterIssueAdmin(PortalAdminMixin, admin.ModelAdmin):
         for issue in issues:
             transaction.on_commit(lambda pk=issue.pk: issue_send_task.delay(pk))
         if issues:
-            self.message_user(request, ngettext(
-                "%(count)d issue is being sent; reload this page to follow its progress.",
-                "%(count)d issues are being sent; reload this page to follow their progress.", len(issues),
-            ) % {"count": len(issues)})
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d issue is being sent; reload this page to follow its progress.",
+                    "%(count)d issues are being sent; reload this page to follow their progress.",
+                    len(issues),
+                )
+                % {"count": len(issues)},
+            )
         else:
             self.message_user(request, _("Those issues have already been sent."), messages.WARNING)
 

@@ -86,8 +86,14 @@ class DeliveryClaimer:
             return self._claim_portable(pk)
         self.cursor.execute(
             ("BEGIN;" if self.begin_with_claim else "") + f"EXECUTE {self.statement} (%s, %s, %s, %s, %s, %s)",
-            [pk, self.issue_id, timezone.now(), Delivery.Status.SENT, Delivery.Status.PENDING,
-             Subscriber.Status.CONFIRMED],
+            [
+                pk,
+                self.issue_id,
+                timezone.now(),
+                Delivery.Status.SENT,
+                Delivery.Status.PENDING,
+                Subscriber.Status.CONFIRMED,
+            ],
         )
         if self.begin_with_claim:
             self.cursor.nextset()
@@ -98,14 +104,19 @@ class DeliveryClaimer:
         """The same claim for SQLite (development), where writers take turns."""
         now = timezone.now()
         delivery = (
-            Delivery.objects.select_for_update().select_related("subscriber")
+            Delivery.objects.select_for_update()
+            .select_related("subscriber")
             .filter(pk=pk, issue_id=self.issue_id, status=Delivery.Status.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).first()
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .first()
         )
         if delivery is None or delivery.subscriber.status != Subscriber.Status.CONFIRMED:
             return None
         Delivery.objects.filter(pk=pk).update(
-            status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1, error="",
+            status=Delivery.Status.SENT,
+            sent_at=now,
+            attempts=F("attempts") + 1,
+            error="",
         )
         subscriber = delivery.subscriber
         return Recipient(subscriber.pk, subscriber.email, subscriber.language)

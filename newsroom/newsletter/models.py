@@ -16,8 +16,12 @@ class Subscriber(models.Model):
     email = models.EmailField(_("e-mail address"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="newsletter_subscriptions",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_subscriptions",
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(_("last request"), null=True, blank=True)
@@ -32,7 +36,8 @@ class Subscriber(models.Model):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(
-                Lower("email"), name="newsletter_subscriber_email_ci_unique",
+                Lower("email"),
+                name="newsletter_subscriber_email_ci_unique",
                 violation_error_message=_("This e-mail address is already on the list."),
             )
         ]
@@ -56,17 +61,26 @@ class NewsletterIssue(models.Model):
     introduction_en = models.TextField(_("introduction (English)"), blank=True)
     introduction_fr = models.TextField(_("introduction (French)"), blank=True)
     articles = models.ManyToManyField(
-        "newsroom.Article", verbose_name=_("featured articles"), blank=True, related_name="newsletter_issues",
+        "newsroom.Article",
+        verbose_name=_("featured articles"),
+        blank=True,
+        related_name="newsletter_issues",
         help_text=_("Pick articles in each language; subscribers see those in their own language."),
     )
     latest_count = models.PositiveSmallIntegerField(
-        _("latest articles"), default=0,
-        help_text=_("Instead of picking articles: feature the latest N published articles in each language "
-                    "(fixed when sending starts). 0 to use the picked articles."),
+        _("latest articles"),
+        default=0,
+        help_text=_(
+            "Instead of picking articles: feature the latest N published articles in each language "
+            "(fixed when sending starts). 0 to use the picked articles."
+        ),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     send_at = models.DateTimeField(
-        _("send at"), null=True, blank=True, help_text=_("Leave empty to send by hand with “Send now”."),
+        _("send at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to send by hand with “Send now”."),
     )
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
@@ -100,9 +114,15 @@ class Delivery(models.Model):
     # No index of its own: the unique (issue, subscriber) constraint serves
     # lookups by issue, and every index here is work on each "sent" update.
     issue = models.ForeignKey(
-        NewsletterIssue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="deliveries", db_index=False,
+        NewsletterIssue,
+        verbose_name=_("issue"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
-    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("last error"), blank=True)

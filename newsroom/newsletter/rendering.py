@@ -37,38 +37,50 @@ class RenderedIssue:
 def issue_render(*, issue: NewsletterIssue, language: str) -> RenderedIssue:
     with translation.override(language):
         articles = [
-            {"title": article.title, "standfirst": article.standfirst,
-             "url": settings.SITE_URL + article.get_absolute_url()}
+            {
+                "title": article.title,
+                "standfirst": article.standfirst,
+                "url": settings.SITE_URL + article.get_absolute_url(),
+            }
             for article in selectors.issue_articles(issue=issue, language=language)
         ]
     context = {
-        "subject": issue.subject(language), "introduction": issue.introduction(language),
-        "articles": articles, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER, "site_url": settings.SITE_URL,
+        "subject": issue.subject(language),
+        "introduction": issue.introduction(language),
+        "articles": articles,
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "site_url": settings.SITE_URL,
     }
     mail = render_mail(template_prefix="newsletter/email/issue", context=context, language=language)
     return RenderedIssue(language=language, subject=mail["subject"], text=mail["text"], html=mail["html"])
 
 
-def issue_message(*, rendered: RenderedIssue, to: str, unsubscribe_url: str, subject_prefix: str = "") -> EmailMultiAlternatives:
-    return build_message({
-        "to": [to], "from_email": settings.DEFAULT_FROM_EMAIL,
-        "subject": subject_prefix + rendered.subject,
-        "text": rendered.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
-        "html": rendered.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
-        "headers": {
-            # RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button
-            # that POSTs "List-Unsubscribe=One-Click" to this URL.
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
-            "Precedence": "bulk",
-        },
-    })
+def issue_message(
+    *, rendered: RenderedIssue, to: str, unsubscribe_url: str, subject_prefix: str = ""
+) -> EmailMultiAlternatives:
+    return build_message(
+        {
+            "to": [to],
+            "from_email": settings.DEFAULT_FROM_EMAIL,
+            "subject": subject_prefix + rendered.subject,
+            "text": rendered.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+            "html": rendered.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+            "headers": {
+                # RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button
+                # that POSTs "List-Unsubscribe=One-Click" to this URL.
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
+                "Precedence": "bulk",
+            },
+        }
+    )
 
 
 def subscriber_message(*, rendered: RenderedIssue, subscriber: "Subscriber | Recipient") -> EmailMultiAlternatives:
-    url = subscriber_url(name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber),
-                         language=subscriber.language)
+    url = subscriber_url(
+        name="unsubscribe", token=tokens.unsubscribe_token_make(subscriber), language=subscriber.language
+    )
     return issue_message(rendered=rendered, to=subscriber.email, unsubscribe_url=url)
 
 

@@ -47,10 +47,13 @@ def issue_start_sending(*, issue_id: int) -> bool:
     if issue.status != NewsletterIssue.Status.SENDING:
         if issue.latest_count:
             # Fixed now, so everyone gets the same articles however long sending takes.
-            issue.articles.set([
-                article for language, _name in settings.LANGUAGES
-                for article in Article.objects.published().filter(language=language)[: issue.latest_count]
-            ])
+            issue.articles.set(
+                [
+                    article
+                    for language, _name in settings.LANGUAGES
+                    for article in Article.objects.published().filter(language=language)[: issue.latest_count]
+                ]
+            )
         issue.status = NewsletterIssue.Status.SENDING
         issue.started_at = timezone.now()
         issue.save(update_fields=["status", "started_at"])
@@ -89,15 +92,18 @@ def issue_batches_to_queue(*, issue_id: int, queued_before: datetime | None = No
         )
         ids = sorted(row[0] for row in cursor.fetchall())
     size = settings.NEWSLETTER_BATCH_SIZE
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def issue_complete_if_done(*, issue_id: int) -> bool:
     if Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.PENDING).exists():
         return False
-    return bool(NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.SENDING).update(
-        status=NewsletterIssue.Status.SENT, finished_at=timezone.now(),
-    ))
+    return bool(
+        NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.SENDING).update(
+            status=NewsletterIssue.Status.SENT,
+            finished_at=timezone.now(),
+        )
+    )
 
 
 @dataclass
@@ -126,12 +132,18 @@ def delivery_send_batch(*, issue_id: int, delivery_ids: list[int]) -> BatchResul
     try:
         with DeliveryClaimer(issue_id=issue_id) as claimer:
             for position, pk in enumerate(delivery_ids):
-                if not _delivery_send(pk=pk, issue=issue, connection=connection, claimer=claimer,
-                                      rendered=rendered, result=result):
+                if not _delivery_send(
+                    pk=pk, issue=issue, connection=connection, claimer=claimer, rendered=rendered, result=result
+                ):
                     # The connection broke: the rest of the batch waits for the retry.
-                    for rest in delivery_ids[position + 1:]:
-                        _delivery_failed(pk=rest, error="SMTP connection lost before sending", result=result,
-                                         sent_marked=False, counts=False)
+                    for rest in delivery_ids[position + 1 :]:
+                        _delivery_failed(
+                            pk=rest,
+                            error="SMTP connection lost before sending",
+                            result=result,
+                            sent_marked=False,
+                            counts=False,
+                        )
                     break
     finally:
         try:
@@ -148,7 +160,9 @@ def _delivery_skip_if_unsubscribed(*, pk: int) -> None:
     ).update(status=Delivery.Status.SKIPPED)
 
 
-def _delivery_send(*, pk: int, issue, connection, claimer: DeliveryClaimer, rendered: dict, result: BatchResult) -> bool:
+def _delivery_send(
+    *, pk: int, issue, connection, claimer: DeliveryClaimer, rendered: dict, result: BatchResult
+) -> bool:
     """Send one delivery if it is still pending and nobody else holds it.
     Returns False when the SMTP connection is no longer usable."""
     finish = None
@@ -162,7 +176,9 @@ def _delivery_send(*, pk: int, issue, connection, claimer: DeliveryClaimer, rend
                 return True
             if recipient.language not in rendered:
                 issue_rendered = rendering.issue_render(issue=issue, language=recipient.language)
-                template = rendering.wire_template(rendered=issue_rendered) if isinstance(connection, SMTPBackend) else None
+                template = (
+                    rendering.wire_template(rendered=issue_rendered) if isinstance(connection, SMTPBackend) else None
+                )
                 rendered[recipient.language] = (issue_rendered, template)
             issue_rendered, template = rendered[recipient.language]
             data = template and rendering.wire_message(template=template, recipient=recipient)
@@ -208,7 +224,9 @@ def _delivery_failed(*, pk: int, error, result: BatchResult, sent_marked: bool, 
             delivery.attempts += 1
         delivery.error = str(error)[:1000]
         delivery.sent_at = None
-        if (isinstance(error, Exception) and smtp.is_permanent(error)) or delivery.attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+        if (
+            isinstance(error, Exception) and smtp.is_permanent(error)
+        ) or delivery.attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
             delivery.status = Delivery.Status.FAILED
             delivery.next_attempt_at = None
         else:
@@ -239,7 +257,15 @@ def issue_send_test(*, issue: NewsletterIssue, to: str) -> None:
     for language, _name in settings.LANGUAGES:
         rendered = rendering.issue_render(issue=issue, language=language)
         message = rendering.issue_message(
-            rendered=rendered, to=to, unsubscribe_url=settings.SITE_URL + "/", subject_prefix="[TEST] ",
+            rendered=rendered,
+            to=to,
+            unsubscribe_url=settings.SITE_URL + "/",
+            subject_prefix="[TEST] ",
         )
-        queue_mail(to=[to], subject=message.subject, text=message.body, html=message.alternatives[0][0],
-                   headers=message.extra_headers)
+        queue_mail(
+            to=[to],
+            subject=message.subject,
+            text=message.body,
+            html=message.alternatives[0][0],
+            headers=message.extra_headers,
+        )

@@ -36,8 +36,11 @@ def _subscriber_lock_or_create(*, email: str, language: str) -> Subscriber:
 
 
 def _confirmation_mail_queue(subscriber: Subscriber) -> None:
-    context = {"confirm_url": subscriber_url(name="confirm", token=tokens.confirm_token_make(subscriber),
-                                             language=subscriber.language)}
+    context = {
+        "confirm_url": subscriber_url(
+            name="confirm", token=tokens.confirm_token_make(subscriber), language=subscriber.language
+        )
+    }
     mail = render_mail(template_prefix="newsletter/email/confirm", context=context, language=subscriber.language)
     queue_mail(to=[subscriber.email], **mail)
 
@@ -55,7 +58,11 @@ def subscriber_subscribe(*, email: str, language: str, origin: str, user=None) -
         return
     now = timezone.now()
     recently = now - timedelta(seconds=settings.NEWSLETTER_CONFIRM_RESEND_INTERVAL)
-    if subscriber.status == Subscriber.Status.PENDING and subscriber.requested_at and subscriber.requested_at > recently:
+    if (
+        subscriber.status == Subscriber.Status.PENDING
+        and subscriber.requested_at
+        and subscriber.requested_at > recently
+    ):
         # Someone pressing "subscribe" in a loop must not flood a mailbox.
         return
     subscriber.status = Subscriber.Status.PENDING
@@ -96,7 +103,8 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
     """Stop sending to ``subscriber`` now, including deliveries of an issue
     that is going out at this moment."""
     Subscriber.objects.filter(pk=subscriber.pk).exclude(status=Subscriber.Status.UNSUBSCRIBED).update(
-        status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now(),
+        status=Subscriber.Status.UNSUBSCRIBED,
+        unsubscribed_at=timezone.now(),
     )
     subscriber.refresh_from_db()
 

@@ -31,7 +31,8 @@ def message_begin(connection, message: EmailMessage) -> Callable[[], None]:
         return lambda: connection.send_messages([message])
     encoding = message.encoding or settings.DEFAULT_CHARSET
     return data_begin(
-        connection, sender=parseaddr(sanitize_address(message.from_email, encoding))[1],
+        connection,
+        sender=parseaddr(sanitize_address(message.from_email, encoding))[1],
         recipients=[parseaddr(sanitize_address(address, encoding))[1] for address in message.recipients()],
         data=message.message().as_bytes(linesep="\r\n"),
     )

@@ -20,8 +20,10 @@ def _invalid_link(request):
 
 def _safe_next(request, url: str | None) -> str | None:
     """``url`` if it is a path on this site (``/...``), else None."""
-    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     ):
         return url
     return None
@@ -35,7 +37,9 @@ def subscribe(request):
             return render(request, "newsletter/subscribe.html", {"form": form}, status=400)
         origin = f"web form on {_safe_next(request, form.cleaned_data['next']) or request.path}"[:255]
         services.subscriber_subscribe(
-            email=form.cleaned_data["email"], language=form.cleaned_data["language"], origin=origin,
+            email=form.cleaned_data["email"],
+            language=form.cleaned_data["language"],
+            origin=origin,
             user=request.user if request.user.is_authenticated else None,
         )
         # The same answer whether the address is new, pending or subscribed already.

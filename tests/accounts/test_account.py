@@ -27,10 +27,17 @@ def test_account_page_needs_a_login(client):
 def test_profile_and_language_are_saved(logged_in, user):
     page = logged_in.get(PROFILE).content.decode()
     assert user.email in page and 'value="Northern Broadcast News"' in page
-    response = logged_in.post(PROFILE, {
-        "full_name": "Sam Okafor", "organisation": "Agence Ouest", "job_title": "Video editor",
-        "country": "France", "preferred_language": "fr",
-    }, follow=True)
+    response = logged_in.post(
+        PROFILE,
+        {
+            "full_name": "Sam Okafor",
+            "organisation": "Agence Ouest",
+            "job_title": "Video editor",
+            "country": "France",
+            "preferred_language": "fr",
+        },
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/fr/account/", "the page follows the new language"
     assert "Votre profil a été enregistré." in response.content.decode()
     user.refresh_from_db()
@@ -49,8 +56,9 @@ def test_password_change_enforces_policy_and_sends_a_notice(logged_in, user, mai
     url = "/en/accounts/password/change/"
     weak = logged_in.post(url, {"oldpassword": PASSWORD, "password1": "nospecials12", "password2": "nospecials12"})
     assert "Add an upper-case letter." in weak.content.decode()
-    response = logged_in.post(url, {"oldpassword": PASSWORD, "password1": "Fjord-Lantern-93!",
-                                    "password2": "Fjord-Lantern-93!"})
+    response = logged_in.post(
+        url, {"oldpassword": PASSWORD, "password1": "Fjord-Lantern-93!", "password2": "Fjord-Lantern-93!"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Fjord-Lantern-93!")

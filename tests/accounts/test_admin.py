@@ -17,14 +17,22 @@ def admin_client(client, django_user_model):
 
 
 def test_adding_a_user_in_the_admin_applies_the_policy(admin_client):
-    weak = admin_client.post(ADD, {"email": "new@example.org", "password1": "weakpass", "password2": "weakpass",
-                                   "usable_password": "true"})
+    weak = admin_client.post(
+        ADD, {"email": "new@example.org", "password1": "weakpass", "password2": "weakpass", "usable_password": "true"}
+    )
     assert weak.status_code == 200
     text = weak.content.decode()
     assert "Use at least 12 characters." in text and "Add a symbol" in text
     assert not User.objects.filter(email="new@example.org").exists()
-    strong = admin_client.post(ADD, {"email": "New@Example.org", "password1": "Fjord-Lantern-93!",
-                                     "password2": "Fjord-Lantern-93!", "usable_password": "true"})
+    strong = admin_client.post(
+        ADD,
+        {
+            "email": "New@Example.org",
+            "password1": "Fjord-Lantern-93!",
+            "password2": "Fjord-Lantern-93!",
+            "usable_password": "true",
+        },
+    )
     assert strong.status_code == 302
     assert User.objects.get(email="new@example.org").check_password("Fjord-Lantern-93!")
 
@@ -33,7 +41,8 @@ def test_admin_password_change_applies_the_policy(admin_client, user):
     url = f"/admin/accounts/user/{user.pk}/password/"
     weak = admin_client.post(url, {"password1": "short", "password2": "short", "usable_password": "true"})
     assert "Use at least 12 characters." in weak.content.decode()
-    admin_client.post(url, {"password1": "Fjord-Lantern-93!", "password2": "Fjord-Lantern-93!",
-                            "usable_password": "true"})
+    admin_client.post(
+        url, {"password1": "Fjord-Lantern-93!", "password2": "Fjord-Lantern-93!", "usable_password": "true"}
+    )
     user.refresh_from_db()
     assert user.check_password("Fjord-Lantern-93!")

@@ -183,8 +183,13 @@ def test_weak_new_password_lists_every_unmet_rule(client, user, outbox):
     response = client.post(COMPLETE, {"password1": "short pass", "password2": "short pass"})
     assert response.status_code == 200
     text = response.content.decode()
-    for message in ["Use at least 12 characters.", "Do not use spaces", "Add an upper-case letter.",
-                    "Add a digit.", "Add a symbol"]:
+    for message in [
+        "Use at least 12 characters.",
+        "Do not use spaces",
+        "Add an upper-case letter.",
+        "Add a digit.",
+        "Add a symbol",
+    ]:
         assert message in text
     user.refresh_from_db()
     assert user.check_password(PASSWORD)

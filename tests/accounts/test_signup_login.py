@@ -16,14 +16,23 @@ LOGIN = "/en/accounts/login/"
 VERIFY = "/en/accounts/confirm-email/"
 VIDEO = "/en/videos/summit-opening/"
 PROFILE = {
-    "full_name": "Amina Diallo", "organisation": "Radio Sahel", "job_title": "Reporter",
-    "country": "Senegal", "preferred_language": "fr",
+    "full_name": "Amina Diallo",
+    "organisation": "Radio Sahel",
+    "job_title": "Reporter",
+    "country": "Senegal",
+    "preferred_language": "fr",
 }
 
 
 def signup(client, **overrides):
-    data = {"email": "Amina.Diallo@Example.org", "password1": "Fjord-Lantern-93!",
-            "password2": "Fjord-Lantern-93!", "next": VIDEO, **PROFILE, **overrides}
+    data = {
+        "email": "Amina.Diallo@Example.org",
+        "password1": "Fjord-Lantern-93!",
+        "password2": "Fjord-Lantern-93!",
+        "next": VIDEO,
+        **PROFILE,
+        **overrides,
+    }
     return client.post(f"{SIGNUP}?next={VIDEO}", data)
 
 
@@ -52,8 +61,13 @@ def test_signup_lists_every_unmet_password_rule(client, mailoutbox):
     response = signup(client, password1="weak pass", password2="weak pass")
     assert response.status_code == 200
     text = response.content.decode()
-    for message in ["Use at least 12 characters.", "Do not use spaces, tabs or other blank characters.",
-                    "Add an upper-case letter.", "Add a digit.", "Add a symbol, such as ! ? # or -."]:
+    for message in [
+        "Use at least 12 characters.",
+        "Do not use spaces, tabs or other blank characters.",
+        "Add an upper-case letter.",
+        "Add a digit.",
+        "Add a symbol, such as ! ? # or -.",
+    ]:
         assert message in text
     assert not User.objects.exists() and mailoutbox == []
 
@@ -105,7 +119,9 @@ def test_wrong_password_is_refused_then_rate_limited(client, user):
     assert "Too many failed login attempts" in response.content.decode()
 
 
-@pytest.mark.parametrize("hostile", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "hostile", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"]
+)
 def test_login_never_redirects_off_site(client, user, hostile):
     response = client.post(LOGIN, {"login": user.email, "password": PASSWORD, "next": hostile})
     assert response.status_code == 302

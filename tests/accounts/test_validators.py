@@ -110,6 +110,11 @@ def test_createsuperuser_refuses_a_weak_password(monkeypatch, django_user_model)
 
 def test_checklist_matches_the_rules():
     assert [item["code"] for item in PasswordPolicyValidator.checklist()] == [
-        "length", "blank", "upper", "lower", "digit", "symbol",
+        "length",
+        "blank",
+        "upper",
+        "lower",
+        "digit",
+        "symbol",
     ]
     assert PasswordPolicyValidator.checklist()[0]["label"] == "At least 12 characters"

@@ -12,7 +12,16 @@ from downloads.media.synth import Spec, make_video
 # B-frames (pyramid) and 1-second GOPs: the hard case for exact cutting.
 BFRAMES = Spec(width=320, height=180, fps=Fraction(25), seconds=6, gop=25, bframes=3, preset="veryfast")
 # Not browser-playable: MPEG-4 Part 2 and MP3 in Matroska, so ingest makes a web proxy.
-MKV = Spec(width=320, height=180, fps=Fraction(25), seconds=3, gop=50, video_codec="mpeg4", audio_codec="libmp3lame", container="matroska")
+MKV = Spec(
+    width=320,
+    height=180,
+    fps=Fraction(25),
+    seconds=3,
+    gop=50,
+    video_codec="mpeg4",
+    audio_codec="libmp3lame",
+    container="matroska",
+)
 
 
 @pytest.fixture(scope="session")

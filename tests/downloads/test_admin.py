@@ -7,11 +7,23 @@ from downloads.models import Clip, Download, Rendition, Video
 
 
 def _add(admin_client, upload, title="Harbour exercise"):
-    return admin_client.post("/admin/downloads/video/add/", {
-        "title": title, "slug": "harbour-exercise", "summary": "", "shot_list": "", "recorded_at": "",
-        "language": "zxx", "credits": "", "usage_terms": "", "is_published": "on", "master": upload,
-        "renditions-TOTAL_FORMS": "0", "renditions-INITIAL_FORMS": "0",
-    })
+    return admin_client.post(
+        "/admin/downloads/video/add/",
+        {
+            "title": title,
+            "slug": "harbour-exercise",
+            "summary": "",
+            "shot_list": "",
+            "recorded_at": "",
+            "language": "zxx",
+            "credits": "",
+            "usage_terms": "",
+            "is_published": "on",
+            "master": upload,
+            "renditions-TOTAL_FORMS": "0",
+            "renditions-INITIAL_FORMS": "0",
+        },
+    )
 
 
 def test_staff_upload_a_master_and_it_is_processed(admin_client, media_files, django_capture_on_commit_callbacks):
@@ -26,8 +38,11 @@ def test_staff_upload_a_master_and_it_is_processed(admin_client, media_files, dj
 
 @pytest.mark.parametrize(
     ("source", "reason"),
-    [("not_video", "This file is not a video we can read."), ("truncated", "This file is not a video we can read."),
-     ("audio_only", "This file has no picture: it may be a sound recording.")],
+    [
+        ("not_video", "This file is not a video we can read."),
+        ("truncated", "This file is not a video we can read."),
+        ("audio_only", "This file has no picture: it may be a sound recording."),
+    ],
 )
 def test_a_file_that_is_not_a_video_is_refused_at_upload(admin_client, media_files, source, reason):
     upload = SimpleUploadedFile("clip.mp4", media_files[source].read_bytes(), content_type="video/mp4")

@@ -31,7 +31,9 @@ def post(client, payload, **headers):
     return client.post("/api/clips/", body, content_type="application/json", **headers)
 
 
-def test_a_clip_request_renders_exactly_the_asked_frames(api, video, user, tmp_path, django_capture_on_commit_callbacks):
+def test_a_clip_request_renders_exactly_the_asked_frames(
+    api, video, user, tmp_path, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(api, {"video": video.slug, "start": 1.52, "end": 4.6})
     assert response.status_code == 202
@@ -129,7 +131,9 @@ def test_errors_come_in_the_users_language(api, video):
     assert response.json()["error"] == "Le point de sortie doit venir après le point d’entrée."
 
 
-@pytest.mark.parametrize("body", ["not json", "[1, 2]", "", '{"video": 5}', b"\xff\xfe", '{"video": "SLUG", "start": 1e999, "end": 2}'])
+@pytest.mark.parametrize(
+    "body", ["not json", "[1, 2]", "", '{"video": 5}', b"\xff\xfe", '{"video": "SLUG", "start": 1e999, "end": 2}']
+)
 def test_malformed_bodies_get_a_400(api, video, body):
     if isinstance(body, str):
         body = body.replace("SLUG", video.slug)
@@ -194,7 +198,9 @@ def test_one_user_cannot_flood_the_media_queue(api, video, user, settings):
     assert (first.status_code, second.status_code) == (202, 202)
     third = post(api, {"video": video.slug, "start": 2, "end": 3}, HTTP_ACCEPT_LANGUAGE="fr")
     assert third.status_code == 429
-    assert third.json()["error"] == "Vous avez déjà 2 extraits en préparation. Veuillez attendre que l’un d’eux soit prêt."
+    assert (
+        third.json()["error"] == "Vous avez déjà 2 extraits en préparation. Veuillez attendre que l’un d’eux soit prêt."
+    )
     # Asking again for a clip already on its way is fine: it adds no work.
     assert post(api, {"video": video.slug, "start": 0, "end": 1}).json()["id"] == first.json()["id"]
     assert Clip.objects.count() == 2

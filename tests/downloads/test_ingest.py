@@ -32,7 +32,11 @@ def test_master_that_browsers_cannot_play_gets_an_h264_web_proxy(make_video_row)
 
 @pytest.mark.parametrize(
     ("source", "reason"),
-    [("not_video", "not a readable media file"), ("truncated", "not a readable media file"), ("audio_only", "no video stream")],
+    [
+        ("not_video", "not a readable media file"),
+        ("truncated", "not a readable media file"),
+        ("audio_only", "no video stream"),
+    ],
 )
 def test_files_that_are_not_usable_videos_fail_with_a_reason(make_video_row, source, reason):
     video = make_video_row(source)

@@ -107,7 +107,9 @@ def _source(tmp_path, **spec):
     from downloads.media.synth import Spec, make_video
 
     path = tmp_path / "source.mp4"
-    make_video(path, Spec(**{"width": 320, "height": 180, "seconds": 4, "gop": 25, "bframes": 3, "preset": "veryfast", **spec}))
+    make_video(
+        path, Spec(**{"width": 320, "height": 180, "seconds": 4, "gop": 25, "bframes": 3, "preset": "veryfast", **spec})
+    )
     return path
 
 
@@ -139,8 +141,20 @@ def test_every_audio_track_is_kept_in_sync(tmp_path, container, codec, method):
     from downloads.media.synth import Spec, make_video
 
     src = tmp_path / f"two-tracks.{container}"
-    make_video(src, Spec(width=320, height=180, seconds=4, gop=25, bframes=2, preset="veryfast",
-                         container=container, audio_codec=codec, audio_tracks=2))
+    make_video(
+        src,
+        Spec(
+            width=320,
+            height=180,
+            seconds=4,
+            gop=25,
+            bframes=2,
+            preset="veryfast",
+            container=container,
+            audio_codec=codec,
+            audio_tracks=2,
+        ),
+    )
     out = tmp_path / "clip.mp4"
     result = cut(src, out, start=Fraction(38, 25), end=Fraction(90, 25), info=probe(src))
     assert result.method == method

@@ -14,11 +14,17 @@ def library(db):
     base = timezone.now()
     videos = []
     for i in range(15):
-        videos.append(Video.objects.create(
-            title=f"Briefing {i:02d}", slug=f"briefing-{i:02d}", summary="Harbour" if i % 5 == 0 else "Summit",
-            language="fr" if i % 2 else "en", status=Video.Status.READY, is_published=True,
-            published_at=base - datetime.timedelta(days=i),
-        ))
+        videos.append(
+            Video.objects.create(
+                title=f"Briefing {i:02d}",
+                slug=f"briefing-{i:02d}",
+                summary="Harbour" if i % 5 == 0 else "Summit",
+                language="fr" if i % 2 else "en",
+                status=Video.Status.READY,
+                is_published=True,
+                published_at=base - datetime.timedelta(days=i),
+            )
+        )
     Video.objects.create(title="Secret draft", slug="secret-draft", status=Video.Status.READY, is_published=False)
     return videos
 

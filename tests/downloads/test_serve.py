@@ -43,13 +43,25 @@ def test_whole_file_with_name_length_and_validators(client, django_user_model, m
     assert response["X-Content-Type-Options"] == "nosniff"
     record = Download.objects.get()
     assert (record.user, record.kind, record.byte_start, record.byte_end, record.bytes) == (
-        user, Download.Kind.FULL, 0, len(original) - 1, len(original))
+        user,
+        Download.Kind.FULL,
+        0,
+        len(original) - 1,
+        len(original),
+    )
 
 
 @pytest.mark.parametrize(
     ("header", "first", "last"),
-    [("bytes=0-0", 0, 0), ("bytes=100-199", 100, 199), ("bytes=1000-", 1000, None), ("bytes=-500", -500, None),
-     ("bytes=50-999999999", 50, None), ("bytes=50-" + "9" * 5000, 50, None), ("bytes=-" + "9" * 5000, 0, None)],
+    [
+        ("bytes=0-0", 0, 0),
+        ("bytes=100-199", 100, 199),
+        ("bytes=1000-", 1000, None),
+        ("bytes=-500", -500, None),
+        ("bytes=50-999999999", 50, None),
+        ("bytes=50-" + "9" * 5000, 50, None),
+        ("bytes=-" + "9" * 5000, 0, None),
+    ],
 )
 def test_ranges_are_served_exactly(admin_client, master, original, header, first, last):
     response = admin_client.get(_url(master), HTTP_RANGE=header)
@@ -76,7 +88,8 @@ def test_if_range_with_a_stale_validator_sends_the_whole_file(admin_client, mast
 
 
 @pytest.mark.parametrize(
-    "if_range", ["garbage", "Mon, 99 Xyz 2026 99:99:99 GMT", "Mon, 01 Jan 2026 00:00:00 +99999999999999999999", 'W/"weak"']
+    "if_range",
+    ["garbage", "Mon, 99 Xyz 2026 99:99:99 GMT", "Mon, 01 Jan 2026 00:00:00 +99999999999999999999", 'W/"weak"'],
 )
 def test_an_if_range_we_cannot_read_sends_the_whole_file(admin_client, master, original, if_range):
     response = admin_client.get(_url(master), HTTP_RANGE="bytes=10-20", HTTP_IF_RANGE=if_range)
@@ -106,7 +119,9 @@ def test_head_and_conditional_get(admin_client, master, original):
     assert Download.objects.count() == 0  # neither HEAD nor 304 counts as a download
 
 
-def test_unpublished_videos_are_404_for_users_but_not_for_staff(client, admin_client, django_user_model, make_video_row):
+def test_unpublished_videos_are_404_for_users_but_not_for_staff(
+    client, admin_client, django_user_model, make_video_row
+):
     rendition = make_video_row("bframes", publish=False).renditions.get(kind=Rendition.Kind.MASTER)
     client.force_login(django_user_model.objects.create_user("sam@example.org", "x"))
     assert client.get(_url(rendition)).status_code == 404

@@ -20,7 +20,9 @@ def remote_storage(settings):
     }
 
 
-def test_ingest_clip_and_download_without_local_files(remote_storage, make_video_row, admin_client, tmp_path, django_capture_on_commit_callbacks):
+def test_ingest_clip_and_download_without_local_files(
+    remote_storage, make_video_row, admin_client, tmp_path, django_capture_on_commit_callbacks
+):
     video = make_video_row("mkv", title="Archive")
     web = video.renditions.get(kind=Rendition.Kind.WEB)
     assert not os.path.exists(web.file.path)  # the bytes live in the storage, not on disk
@@ -28,7 +30,8 @@ def test_ingest_clip_and_download_without_local_files(remote_storage, make_video
 
     with django_capture_on_commit_callbacks(execute=True):
         body = admin_client.post(
-            "/api/clips/", json.dumps({"video": video.slug, "start": 0.4, "end": 1.2, "rendition": "web"}),
+            "/api/clips/",
+            json.dumps({"video": video.slug, "start": 0.4, "end": 1.2, "rendition": "web"}),
             content_type="application/json",
         ).json()
     clip = Clip.objects.get(pk=body["id"])

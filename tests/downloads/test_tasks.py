@@ -38,7 +38,13 @@ def test_concurrent_identical_requests_wait_on_one_job(celery_worker, ready_vide
         try:
             client = Client()
             client.force_login(user)
-            answers.append(client.post("/api/clips/", {"video": ready_video.slug, "start": 0.52, "end": 5.2}, content_type="application/json").json())
+            answers.append(
+                client.post(
+                    "/api/clips/",
+                    {"video": ready_video.slug, "start": 0.52, "end": 5.2},
+                    content_type="application/json",
+                ).json()
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -46,11 +46,21 @@ def test_staff_publish_an_article_that_appears_in_both_languages(editor, live_se
     page.click("input[type=submit]")
     page.wait_for_url(f"{base}/admin/")
 
-    _add_article(page, base, language="en", title="Ministers agree on river data",
-                 standfirst="Twenty-four countries will share readings in real time.")
-    _add_article(page, base, language="fr", title="Accord des ministres sur les données fluviales",
-                 standfirst="Vingt-quatre pays partageront leurs relevés en temps réel.",
-                 translation_of="Ministers agree on river data")
+    _add_article(
+        page,
+        base,
+        language="en",
+        title="Ministers agree on river data",
+        standfirst="Twenty-four countries will share readings in real time.",
+    )
+    _add_article(
+        page,
+        base,
+        language="fr",
+        title="Accord des ministres sur les données fluviales",
+        standfirst="Vingt-quatre pays partageront leurs relevés en temps réel.",
+        translation_of="Ministers agree on river data",
+    )
 
     page.goto(f"{base}/en/news/")
     page.get_by_role("link", name="Ministers agree on river data").click()

@@ -23,8 +23,11 @@ def scene(celery_worker):
     tests/e2e/conftest.py."""
     user = UserFactory(full_name="Sam Okafor")
     video = Video.objects.create(
-        title="Summit opening", slug="summit-opening", is_published=True,
-        status=Video.Status.READY, published_at=timezone.now(),
+        title="Summit opening",
+        slug="summit-opening",
+        is_published=True,
+        status=Video.Status.READY,
+        published_at=timezone.now(),
     )
     return user, video
 

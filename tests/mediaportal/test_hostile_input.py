@@ -19,8 +19,25 @@ pytestmark = pytest.mark.django_db
 
 NUL = "\x00"
 ODD_VALUES = [
-    "abc", "-1", "0", "1e9", "9" * 30, NUL, f"news{NUL}", "x" * 10_000, "مرحبا بالعالم", "\u202eevil\u202c", "🎥📰",
-    "' OR 1=1 --", "%", "2026-13", "2026-02-30", "99999-01", "9999999999-01", "2026-99999999999", "0001-01-01",
+    "abc",
+    "-1",
+    "0",
+    "1e9",
+    "9" * 30,
+    NUL,
+    f"news{NUL}",
+    "x" * 10_000,
+    "مرحبا بالعالم",
+    "\u202eevil\u202c",
+    "🎥📰",
+    "' OR 1=1 --",
+    "%",
+    "2026-13",
+    "2026-02-30",
+    "99999-01",
+    "9999999999-01",
+    "2026-99999999999",
+    "0001-01-01",
 ]
 # Fewer values where each request is slow (admin pages).
 ADMIN_ODD_VALUES = [NUL, "abc", "-1", "9" * 30, "x" * 10_000, "2026-02-30", "🎥"]
@@ -56,14 +73,32 @@ def server_errors(client, method, url, payloads, **extra):
 
 
 PUBLIC_QUERIES = [
-    ("/en/", "page"), ("/en/news/", "page"), ("/en/news/", "q"), ("/fr/news/", "q"), ("/en/news/", "topic"),
-    ("/en/news/", "month"), ("/en/videos/", "page"), ("/en/videos/", "q"), ("/en/videos/", "language"),
-    ("/en/videos/", "date_from"), ("/en/videos/", "date_to"), ("/en/news/feed/rss/", "page"),
-    ("/en/news/topics/climate/feed/atom/", "x"), ("/sitemap.xml", "p"), ("/sitemap.xml", "section"),
-    ("/en/news/summit-agrees/", "x"), ("/en/videos/harbour/", "x"), ("/en/newsletter/", "next"),
-    ("/en/newsletter/confirm/abc/", "x"), ("/en/accounts/login/", "next"), ("/en/accounts/signup/", "next"),
-    ("/en/accounts/password/reset/", "next"), ("/en/accounts/password/reset/done/", "next"), ("/healthz", "x"),
-    ("/api/clips/1/", "x"), ("/files/previews/harbour.mp4", "x"),
+    ("/en/", "page"),
+    ("/en/news/", "page"),
+    ("/en/news/", "q"),
+    ("/fr/news/", "q"),
+    ("/en/news/", "topic"),
+    ("/en/news/", "month"),
+    ("/en/videos/", "page"),
+    ("/en/videos/", "q"),
+    ("/en/videos/", "language"),
+    ("/en/videos/", "date_from"),
+    ("/en/videos/", "date_to"),
+    ("/en/news/feed/rss/", "page"),
+    ("/en/news/topics/climate/feed/atom/", "x"),
+    ("/sitemap.xml", "p"),
+    ("/sitemap.xml", "section"),
+    ("/en/news/summit-agrees/", "x"),
+    ("/en/videos/harbour/", "x"),
+    ("/en/newsletter/", "next"),
+    ("/en/newsletter/confirm/abc/", "x"),
+    ("/en/accounts/login/", "next"),
+    ("/en/accounts/signup/", "next"),
+    ("/en/accounts/password/reset/", "next"),
+    ("/en/accounts/password/reset/done/", "next"),
+    ("/healthz", "x"),
+    ("/api/clips/1/", "x"),
+    ("/files/previews/harbour.mp4", "x"),
 ]
 
 
@@ -117,8 +152,14 @@ ANONYMOUS_FORMS = {
     "/en/newsletter/": {"email": "ana@example.org", "language": "en", "next": "/en/"},
     "/en/accounts/login/": {"login": "ana@example.org", "password": "Long-Enough-Pass-42"},
     "/en/accounts/signup/": {
-        "email": "ana@example.org", "password1": "Long-Enough-Pass-42", "password2": "Long-Enough-Pass-42",
-        "full_name": "Ana", "organisation": "Daily", "job_title": "", "country": "", "preferred_language": "en",
+        "email": "ana@example.org",
+        "password1": "Long-Enough-Pass-42",
+        "password2": "Long-Enough-Pass-42",
+        "full_name": "Ana",
+        "organisation": "Daily",
+        "job_title": "",
+        "country": "",
+        "preferred_language": "en",
     },
     "/en/accounts/password/reset/": {"email": "ana@example.org"},
     "/en/accounts/password/reset/confirm/": {"code": "1234-5678"},
@@ -156,7 +197,9 @@ def test_odd_profile_values_never_cause_a_server_error(browser_client, django_us
 
 def test_a_nul_byte_in_the_profile_gets_the_fields_message_in_french(browser_client, django_user_model):
     browser_client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
-    response = browser_client.post("/fr/account/", {"full_name": f"Ana{NUL}", "organisation": "Daily", "preferred_language": "fr"})
+    response = browser_client.post(
+        "/fr/account/", {"full_name": f"Ana{NUL}", "organisation": "Daily", "preferred_language": "fr"}
+    )
     assert response.status_code == 400
     assert "Le caractère nul n’est pas autorisé." in response.content.decode()
 
@@ -177,24 +220,45 @@ def test_newsletter_toggle_still_follows_a_path_on_the_site(browser_client, djan
 
 
 WRONG_METHOD_URLS = [
-    "/en/", "/en/news/", "/en/videos/", "/en/account/", "/en/newsletter/", "/en/newsletter/account/",
-    "/en/newsletter/resubscribe/abc/", "/en/accounts/password/reset/resend/", "/api/clips/", "/api/clips/1/",
-    "/i18n/setlang/", "/healthz", "/sitemap.xml", "/en/news/feed/rss/",
+    "/en/",
+    "/en/news/",
+    "/en/videos/",
+    "/en/account/",
+    "/en/newsletter/",
+    "/en/newsletter/account/",
+    "/en/newsletter/resubscribe/abc/",
+    "/en/accounts/password/reset/resend/",
+    "/api/clips/",
+    "/api/clips/1/",
+    "/i18n/setlang/",
+    "/healthz",
+    "/sitemap.xml",
+    "/en/news/feed/rss/",
 ]
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete", "options", "head", "trace"])
 def test_wrong_http_methods_never_cause_a_server_error(browser_client, django_user_model, method):
     browser_client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
-    failures = [(url, status) for url in WRONG_METHOD_URLS
-                if (status := getattr(browser_client, method)(url).status_code) >= 500]
+    failures = [
+        (url, status)
+        for url in WRONG_METHOD_URLS
+        if (status := getattr(browser_client, method)(url).status_code) >= 500
+    ]
     assert failures == []
 
 
 def test_ids_that_do_not_exist_are_404(staff_client):
-    for url in ["/api/clips/99999999999999999999/", "/files/renditions/99999999999999999999/x.mp4",
-                "/files/clips/0/x.mp4", "/en/news/preview/99999999999999999999/", "/en/videos/no-such-video/",
-                "/en/news/no-such-article/", "/en/news/topics/no-such-topic/feed/rss/", "/files/previews/none.mp4"]:
+    for url in [
+        "/api/clips/99999999999999999999/",
+        "/files/renditions/99999999999999999999/x.mp4",
+        "/files/clips/0/x.mp4",
+        "/en/news/preview/99999999999999999999/",
+        "/en/videos/no-such-video/",
+        "/en/news/no-such-article/",
+        "/en/news/topics/no-such-topic/feed/rss/",
+        "/files/previews/none.mp4",
+    ]:
         assert staff_client.get(url).status_code == 404, url
 
 
@@ -214,13 +278,38 @@ def clip_post(client, body, **headers):
 
 @pytest.mark.parametrize(
     "body",
-    [b"[]", b'"harbour"', b"null", b"1", b"{", b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000,
-     json.dumps({"video": {"slug": "harbour"}}), json.dumps({"video": NUL}), json.dumps({"video": "x" * 10_000}),
-     json.dumps({"video": "🎥"}), b'{"video": "harbour", "start": NaN, "end": 2}',
-     '{"video": "harbour", "start": %s, "end": 2}' % ("9" * 400),
-     '{"video": "harbour", "start": 1, "end": %s}' % ("9" * 5000)],
-    ids=["array", "string", "null", "number", "truncated", "not-utf8", "nested-100000-deep", "object-slug",
-         "nul-slug", "long-slug", "emoji-slug", "nan", "400-digit-integer", "5000-digit-integer"],
+    [
+        b"[]",
+        b'"harbour"',
+        b"null",
+        b"1",
+        b"{",
+        b"\xff\xfe",
+        b"[" * 100_000 + b"]" * 100_000,
+        json.dumps({"video": {"slug": "harbour"}}),
+        json.dumps({"video": NUL}),
+        json.dumps({"video": "x" * 10_000}),
+        json.dumps({"video": "🎥"}),
+        b'{"video": "harbour", "start": NaN, "end": 2}',
+        '{"video": "harbour", "start": %s, "end": 2}' % ("9" * 400),
+        '{"video": "harbour", "start": 1, "end": %s}' % ("9" * 5000),
+    ],
+    ids=[
+        "array",
+        "string",
+        "null",
+        "number",
+        "truncated",
+        "not-utf8",
+        "nested-100000-deep",
+        "object-slug",
+        "nul-slug",
+        "long-slug",
+        "emoji-slug",
+        "nan",
+        "400-digit-integer",
+        "5000-digit-integer",
+    ],
 )
 def test_odd_clip_requests_get_a_4xx_with_a_message(api_client, body):
     response = clip_post(api_client, body)
@@ -234,8 +323,9 @@ def test_deeply_nested_json_is_refused_in_french(api_client):
 
 
 def test_a_nul_in_the_video_slug_is_no_such_video(api_client):
-    response = clip_post(api_client, json.dumps({"video": f"harbour{NUL}", "start": 1, "end": 2}),
-                         HTTP_ACCEPT_LANGUAGE="fr")
+    response = clip_post(
+        api_client, json.dumps({"video": f"harbour{NUL}", "start": 1, "end": 2}), HTTP_ACCEPT_LANGUAGE="fr"
+    )
     assert (response.status_code, response.json()) == (404, {"error": "Cette vidéo n’existe pas."})
 
 
@@ -257,8 +347,16 @@ def test_a_body_over_the_upload_limit_is_413_in_json(api_client, settings):
 # --- The admin, with forged requests ----------------------------------------------
 
 ADMIN_LISTS = {
-    "/admin/newsroom/article/": ["state", "status__exact", "language__exact", "topics__id__exact",
-                                 "published_at__year", "published_at__month", "published_at__day", "created_at__year"],
+    "/admin/newsroom/article/": [
+        "state",
+        "status__exact",
+        "language__exact",
+        "topics__id__exact",
+        "published_at__year",
+        "published_at__month",
+        "published_at__day",
+        "created_at__year",
+    ],
     "/admin/downloads/video/": ["status__exact", "language__exact", "is_published__exact", "published_at__year"],
     "/admin/downloads/clip/": ["status__exact", "method__exact", "created_at__year"],
     "/admin/downloads/download/": ["kind__exact", "created_at__year", "created_at__month"],
@@ -268,7 +366,9 @@ ADMIN_LISTS = {
 }
 
 
-@pytest.mark.parametrize(("url", "param"), [(url, p) for url, params in ADMIN_LISTS.items() for p in params + ["q", "p", "o"]])
+@pytest.mark.parametrize(
+    ("url", "param"), [(url, p) for url, params in ADMIN_LISTS.items() for p in params + ["q", "p", "o"]]
+)
 def test_odd_admin_filter_values_never_cause_a_server_error(staff_client, content, url, param):
     assert server_errors(staff_client, "get", url, [{param: value} for value in ADMIN_ODD_VALUES]) == []
 
@@ -280,24 +380,44 @@ def test_an_impossible_year_filter_gets_the_admins_invalid_filter_answer(staff_c
 
 def test_autocomplete_search_with_odd_terms(staff_client, content):
     params = {"app_label": "newsroom", "model_name": "article", "field_name": "topics"}
-    assert server_errors(staff_client, "get", "/admin/autocomplete/", [{**params, "term": v} for v in ADMIN_ODD_VALUES]) == []
+    assert (
+        server_errors(staff_client, "get", "/admin/autocomplete/", [{**params, "term": v} for v in ADMIN_ODD_VALUES])
+        == []
+    )
 
 
-@pytest.mark.parametrize("url", ["/admin/newsroom/article/", "/admin/downloads/video/", "/admin/newsletter/newsletterissue/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/newsroom/article/", "/admin/downloads/video/", "/admin/newsletter/newsletterissue/"]
+)
 def test_a_forged_admin_selection_is_refused_with_a_message_in_french(staff_client, content, url):
     for action in ["delete_selected", "publish", "send_now", "reprocess"]:
-        response = staff_client.post(url, {"action": action, "_selected_action": ["abc", NUL]}, HTTP_ACCEPT_LANGUAGE="fr")
+        response = staff_client.post(
+            url, {"action": action, "_selected_action": ["abc", NUL]}, HTTP_ACCEPT_LANGUAGE="fr"
+        )
         assert response.status_code == 302, action
     messages = [str(m) for m in response.wsgi_request._messages]
     assert "La sélection n’a pas été comprise. Aucun élément n’a été modifié." in messages
 
 
-@pytest.mark.parametrize("field", ["translation_of", "topics", "related_videos", "language", "status", "event_date", "published_at_0"])
+@pytest.mark.parametrize(
+    "field", ["translation_of", "topics", "related_videos", "language", "status", "event_date", "published_at_0"]
+)
 def test_forged_article_form_values_are_refused_with_the_form(staff_client, content, field):
     base = {
-        "language": "en", "translation_of": "", "title": "Summit", "slug": "summit", "standfirst": "Lead.",
-        "body": "<p>Text</p>", "hero_alt": "", "hero_caption": "", "hero_credit": "", "event_place": "",
-        "event_date": "", "status": "draft", "published_at_0": "", "published_at_1": "",
+        "language": "en",
+        "translation_of": "",
+        "title": "Summit",
+        "slug": "summit",
+        "standfirst": "Lead.",
+        "body": "<p>Text</p>",
+        "hero_alt": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "event_place": "",
+        "event_date": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
     }
     payloads = [{**base, field: value} for value in ADMIN_ODD_VALUES]
     assert server_errors(staff_client, "post", "/admin/newsroom/article/add/", payloads) == []
@@ -330,8 +450,10 @@ def test_a_clip_request_without_csrf_token_gets_a_json_403_the_page_can_show(dja
 
 @pytest.mark.parametrize(
     ("url", "message"),
-    [("/fr/newsletter/account/", "Cette page ne s’ouvre pas directement"),
-     ("/en/accounts/password/reset/resend/", "This page cannot be opened directly")],
+    [
+        ("/fr/newsletter/account/", "Cette page ne s’ouvre pas directement"),
+        ("/en/accounts/password/reset/resend/", "This page cannot be opened directly"),
+    ],
 )
 def test_opening_a_form_target_directly_gets_a_page_that_says_so(browser_client, django_user_model, url, message):
     browser_client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
@@ -354,12 +476,25 @@ def test_add_pages_prefilled_from_the_address_skip_values_of_the_wrong_type(staf
     assert 'value="Summit opens"' in html and 'value="2026-11-12"' in html and 'value="17:00:00"' in html
 
 
-@pytest.mark.parametrize(("date", "time"), [("0001-01-01", "00:00:00"), ("9999-12-31", "23:59:59"), ("1899-12-31", "12:00")])
+@pytest.mark.parametrize(
+    ("date", "time"), [("0001-01-01", "00:00:00"), ("9999-12-31", "23:59:59"), ("1899-12-31", "12:00")]
+)
 def test_a_publication_date_the_site_could_not_read_back_is_refused(staff_client, date, time):
     article = {
-        "language": "en", "translation_of": "", "title": "Summit", "slug": "summit", "standfirst": "Lead.",
-        "body": "<p>Text</p>", "hero_alt": "", "hero_caption": "", "hero_credit": "", "event_place": "",
-        "event_date": "", "status": "published", "published_at_0": date, "published_at_1": time,
+        "language": "en",
+        "translation_of": "",
+        "title": "Summit",
+        "slug": "summit",
+        "standfirst": "Lead.",
+        "body": "<p>Text</p>",
+        "hero_alt": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "event_place": "",
+        "event_date": "",
+        "status": "published",
+        "published_at_0": date,
+        "published_at_1": time,
     }
     response = staff_client.post("/admin/newsroom/article/add/", article, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
@@ -368,16 +503,29 @@ def test_a_publication_date_the_site_could_not_read_back_is_refused(staff_client
     response = staff_client.post("/admin/newsletter/newsletterissue/add/", issue)
     assert "Enter a date between the years 1900 and 2999." in response.content.decode()
     # Nothing was stored, so the pages that list articles and issues still open.
-    for url in ["/en/", "/en/news/", "/en/news/feed/rss/", "/sitemap.xml", "/admin/newsroom/article/",
-                "/admin/newsletter/newsletterissue/"]:
+    for url in [
+        "/en/",
+        "/en/news/",
+        "/en/news/feed/rss/",
+        "/sitemap.xml",
+        "/admin/newsroom/article/",
+        "/admin/newsletter/newsletterissue/",
+    ]:
         assert staff_client.get(url).status_code == 200, url
 
 
 def test_a_video_publication_date_out_of_range_is_refused(staff_client):
     video = VideoFactory(slug="harbour")
-    data = {"title": "Harbour", "slug": "harbour", "language": "zxx", "is_published": "on",
-            "published_at_0": "0001-01-01", "published_at_1": "00:00", "renditions-TOTAL_FORMS": "0",
-            "renditions-INITIAL_FORMS": "0"}
+    data = {
+        "title": "Harbour",
+        "slug": "harbour",
+        "language": "zxx",
+        "is_published": "on",
+        "published_at_0": "0001-01-01",
+        "published_at_1": "00:00",
+        "renditions-TOTAL_FORMS": "0",
+        "renditions-INITIAL_FORMS": "0",
+    }
     response = staff_client.post(f"/admin/downloads/video/{video.pk}/change/", data)
     assert response.status_code == 200
     assert "Enter a date between the years 1900 and 2999." in response.content.decode()
@@ -386,9 +534,11 @@ def test_a_video_publication_date_out_of_range_is_refused(staff_client):
 
 def test_a_duplicate_address_in_another_case_gets_a_human_message(staff_client):
     Subscriber.objects.create(email="bob@example.org", language="en")
-    response = staff_client.post("/admin/newsletter/subscriber/add/",
-                                 {"email": "BOB@example.org", "language": "en", "status": "pending"},
-                                 HTTP_ACCEPT_LANGUAGE="fr")
+    response = staff_client.post(
+        "/admin/newsletter/subscriber/add/",
+        {"email": "BOB@example.org", "language": "en", "status": "pending"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
     assert response.status_code == 200
     assert "Cette adresse e-mail figure déjà dans la liste des abonnés." in response.content.decode()
     assert Subscriber.objects.count() == 1
@@ -396,10 +546,16 @@ def test_a_duplicate_address_in_another_case_gets_a_human_message(staff_client):
 
 def test_a_duplicate_account_address_in_another_case_gets_a_human_message(staff_client, django_user_model):
     django_user_model.objects.create_user("ana@example.org", "x")
-    response = staff_client.post("/admin/accounts/user/add/", {
-        "email": "ANA@EXAMPLE.ORG", "password1": "Long-Enough-Pass-42", "password2": "Long-Enough-Pass-42",
-        "usable_password": "true",
-    }, HTTP_ACCEPT_LANGUAGE="fr")
+    response = staff_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "ANA@EXAMPLE.ORG",
+            "password1": "Long-Enough-Pass-42",
+            "password2": "Long-Enough-Pass-42",
+            "usable_password": "true",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
     assert response.status_code == 200
     assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
     assert "accounts_user_email_ci_unique" not in response.content.decode()

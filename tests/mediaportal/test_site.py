@@ -62,7 +62,9 @@ def test_production_mode_refuses_to_start_without_secret_key():
 
 def test_production_mode_passes_check_deploy():
     env = {
-        "PATH": "/usr/bin:/bin", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "mediaportal.settings",
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "mediaportal.settings",
         "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-" + "z" * 20,
         "ALLOWED_HOSTS": "media.example.org",
     }

@@ -12,9 +12,16 @@ def editor(db):
 @pytest.fixture
 def writer(db):
     """A member of a group that may write articles but not publish them."""
-    return staff_user("writer@example.org", "Writers", grants=[
-        "newsroom.add_article", "newsroom.change_article", "newsroom.view_article", "newsroom.view_topic",
-    ])
+    return staff_user(
+        "writer@example.org",
+        "Writers",
+        grants=[
+            "newsroom.add_article",
+            "newsroom.change_article",
+            "newsroom.view_article",
+            "newsroom.view_topic",
+        ],
+    )
 
 
 @pytest.fixture

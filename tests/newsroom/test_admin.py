@@ -16,11 +16,22 @@ LIST_URL = "/admin/newsroom/article/"
 
 def _form(**overrides):
     data = {
-        "language": "en", "translation_of": "", "title": "Summit agrees", "slug": "summit-agrees",
-        "standfirst": "Leaders agreed.", "body": '<p onmouseover="x()">Text<script>alert(1)</script></p>',
-        "hero_alt": "Delegates", "hero_caption": "The hall", "hero_credit": "UN Photo",
-        "event_place": "Geneva", "event_date": "2026-11-12", "topics": [], "related_videos": [],
-        "status": "published", "published_at_0": "2026-11-12", "published_at_1": "17:00:00",
+        "language": "en",
+        "translation_of": "",
+        "title": "Summit agrees",
+        "slug": "summit-agrees",
+        "standfirst": "Leaders agreed.",
+        "body": '<p onmouseover="x()">Text<script>alert(1)</script></p>',
+        "hero_alt": "Delegates",
+        "hero_caption": "The hall",
+        "hero_credit": "UN Photo",
+        "event_place": "Geneva",
+        "event_date": "2026-11-12",
+        "topics": [],
+        "related_videos": [],
+        "status": "published",
+        "published_at_0": "2026-11-12",
+        "published_at_1": "17:00:00",
     }
     data.update(overrides)
     return data
@@ -44,10 +55,13 @@ def test_an_editor_publishes_an_article_with_a_hero_image(client, editor, django
     assert client.get("/en/news/summit-agrees/").status_code == 200
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"MZ\x90\x00 definitely an executable" * 20, "This file is not an image we can read."),
-    (None, "This image has too many pixels to be processed safely."),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"MZ\x90\x00 definitely an executable" * 20, "This file is not an image we can read."),
+        (None, "This image has too many pixels to be processed safely."),
+    ],
+)
 def test_a_bad_upload_is_refused_with_a_clear_message(client, editor, content, message):
     if content is None:  # a decompression bomb: tiny file, 225 megapixels
         out = io.BytesIO()
@@ -118,9 +132,15 @@ def test_topic_autocomplete(client, editor):
     TopicFactory(slug="water", name_en="Water")
     TopicFactory(slug="budget", name_en="Budget")
     client.force_login(editor)
-    response = client.get("/admin/autocomplete/", {
-        "app_label": "newsroom", "model_name": "article", "field_name": "topics", "term": "wat",
-    })
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "newsroom",
+            "model_name": "article",
+            "field_name": "topics",
+            "term": "wat",
+        },
+    )
     assert [r["text"] for r in json.loads(response.content)["results"]] == ["Water"]
 
 
@@ -157,7 +177,13 @@ def test_related_videos_are_picked_with_autocomplete_once_the_video_admin_is_sea
         assert 'class="selectfilter"' in client.get(ADD_URL).content.decode()
         monkeypatch.setattr(video_admin, "search_fields", ["title"])
     assert 'data-model-name="article" data-field-name="related_videos"' in client.get(ADD_URL).content.decode()
-    response = client.get("/admin/autocomplete/", {
-        "app_label": "newsroom", "model_name": "article", "field_name": "related_videos", "term": "sign",
-    })
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "newsroom",
+            "model_name": "article",
+            "field_name": "related_videos",
+            "term": "sign",
+        },
+    )
     assert [r["text"] for r in json.loads(response.content)["results"]] == ["Signing ceremony"]

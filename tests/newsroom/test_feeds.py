@@ -53,6 +53,8 @@ def test_sitemap_lists_published_articles_and_videos(client):
     assert response.status_code == 200
     locations = {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
     assert locations == {
-        "http://127.0.0.1:8000/en/news/summit/", "http://127.0.0.1:8000/fr/news/sommet/",
-        "http://127.0.0.1:8000/en/videos/signing/", "http://127.0.0.1:8000/fr/videos/signing/",
+        "http://127.0.0.1:8000/en/news/summit/",
+        "http://127.0.0.1:8000/fr/news/sommet/",
+        "http://127.0.0.1:8000/en/videos/signing/",
+        "http://127.0.0.1:8000/fr/videos/signing/",
     }

@@ -11,11 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_body_is_sanitised_on_save_so_no_script_survives():
-    article = ArticleFactory(body=(
-        '<p onclick="steal()">Hello <script>alert(1)</script><b>world</b></p>'
-        '<a href="javascript:alert(1)">bad</a><a href="https://example.org/">good</a>'
-        '<img src=x onerror="alert(1)"><iframe src="https://evil.example/"></iframe><style>p{}</style>'
-    ))
+    article = ArticleFactory(
+        body=(
+            '<p onclick="steal()">Hello <script>alert(1)</script><b>world</b></p>'
+            '<a href="javascript:alert(1)">bad</a><a href="https://example.org/">good</a>'
+            '<img src=x onerror="alert(1)"><iframe src="https://evil.example/"></iframe><style>p{}</style>'
+        )
+    )
     article.refresh_from_db()
     assert article.body == (
         '<p>Hello <b>world</b></p><a rel="noopener noreferrer">bad</a>'

@@ -64,7 +64,12 @@ def test_replacing_the_image_replaces_its_renditions(django_capture_on_commit_ca
     _with_image(article, 800, 600)
     with django_capture_on_commit_callbacks(execute=True):
         services.article_renditions_make(article=article)
-    assert {(r.format, r.width) for r in article.renditions.all()} == {("webp", 480), ("webp", 800), ("jpeg", 480), ("jpeg", 800)}
+    assert {(r.format, r.width) for r in article.renditions.all()} == {
+        ("webp", 480),
+        ("webp", 800),
+        ("jpeg", 480),
+        ("jpeg", 800),
+    }
     assert not any(default_storage.exists(name) for name in old_files)
 
 

@@ -89,7 +89,9 @@ def test_search_uses_the_french_configuration_for_french_articles(client):
 
 def test_search_ranks_title_matches_first(client):
     ArticleFactory(title="Agriculture report", body="<p>The summit was mentioned in passing.</p>")
-    ArticleFactory(title="Summit opens", body="<p>Leaders arrived.</p>", published_at=timezone.now() - timedelta(days=3))
+    ArticleFactory(
+        title="Summit opens", body="<p>Leaders arrived.</p>", published_at=timezone.now() - timedelta(days=3)
+    )
     html = client.get("/en/news/?q=summit").content.decode()
     assert html.index("Summit opens") < html.index("Agriculture report")
 
@@ -98,17 +100,26 @@ def test_article_page_shows_the_story_and_links_to_the_other_language(client):
     topic = TopicFactory(slug="water", name_en="Water", name_fr="Eau")
     video = VideoFactory(title="Signing ceremony", slug="signing")
     en = ArticleFactory(
-        language="en", slug="summit", title="Summit agrees", standfirst="The lead.", body="<p>The body.</p>",
-        event_place="Geneva", event_date=timezone.now().date().replace(year=2026, month=11, day=12),
+        language="en",
+        slug="summit",
+        title="Summit agrees",
+        standfirst="The lead.",
+        body="<p>The body.</p>",
+        event_place="Geneva",
+        event_date=timezone.now().date().replace(year=2026, month=11, day=12),
     )
     en.topics.add(topic)
     en.related_videos.add(video, VideoFactory(title="Hidden", is_published=False))
     ArticleFactory(language="fr", slug="sommet", title="Accord au sommet", translation_of=en)
     html = client.get("/en/news/summit/").content.decode()
     for fragment in [
-        "<h1>Summit agrees</h1>", '<p class="lead">The lead.</p>', "<p>The body.</p>",
-        "Geneva, <time datetime=\"2026-11-12\">", ">Water</a>",
-        'href="/en/videos/signing/"', "Signing ceremony",
+        "<h1>Summit agrees</h1>",
+        '<p class="lead">The lead.</p>',
+        "<p>The body.</p>",
+        'Geneva, <time datetime="2026-11-12">',
+        ">Water</a>",
+        'href="/en/videos/signing/"',
+        "Signing ceremony",
         '<a href="/fr/news/sommet/" hreflang="fr" lang="fr">Lire cet article en français</a>',
         '<link rel="alternate" hreflang="fr" href="http://127.0.0.1:8000/fr/news/sommet/">',
         # The header's language switcher leads to the translation too.

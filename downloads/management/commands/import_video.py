@@ -20,7 +20,9 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(f"No such file: {source}")
         with source.open("rb") as handle:
-            video = services.video_create(title=title, master=File(handle, name=source.name), summary=summary, publish=publish)
+            video = services.video_create(
+                title=title, master=File(handle, name=source.name), summary=summary, publish=publish
+            )
         video.refresh_from_db()
         if video.status == video.Status.FAILED:
             self.stderr.write(f"Processing failed: {video.failure_reason}")

@@ -21,9 +21,11 @@ def link_in(message, path_part: str) -> str:
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """Run on-commit callbacks (queued mail) inside a non-transactional test."""
+
     def run(callable_, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return callable_(*args, **kwargs)
+
     return run
 
 

@@ -51,4 +51,3 @@ def test_toggle_needs_login(client):
     response = client.post("/en/newsletter/account/", {"subscribe": "1"})
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert not Subscriber.objects.exists()
-

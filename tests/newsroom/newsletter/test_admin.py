@@ -15,8 +15,12 @@ def staff_client(client):
 
 
 def run_action(client, on_commit, action, issue):
-    return on_commit(client.post, "/admin/newsletter/newsletterissue/",
-                     {"action": action, "_selected_action": [issue.pk]}, follow=True)
+    return on_commit(
+        client.post,
+        "/admin/newsletter/newsletterissue/",
+        {"action": action, "_selected_action": [issue.pk]},
+        follow=True,
+    )
 
 
 def test_send_a_test_to_me_in_every_language(staff_client, on_commit, mailoutbox):
@@ -25,7 +29,9 @@ def test_send_a_test_to_me_in_every_language(staff_client, on_commit, mailoutbox
     response = run_action(staff_client, on_commit, "send_test_to_me", issue)
     assert "Test copies (one per language) are on their way to editor@example.org." in response.content.decode()
     assert sorted(mail.subject for mail in mailoutbox) == [
-        "[TEST] Cette semaine à l'organisation", "[TEST] This week at the organisation"]
+        "[TEST] Cette semaine à l'organisation",
+        "[TEST] This week at the organisation",
+    ]
     assert all(mail.to == ["editor@example.org"] for mail in mailoutbox)
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.DRAFT and not issue.deliveries.exists()
@@ -46,8 +52,15 @@ def test_send_now_and_watch_progress(staff_client, on_commit, mailoutbox):
 
 
 def test_saving_with_a_send_time_schedules_the_issue(staff_client):
-    data = {"subject_en": "Weekly", "subject_fr": "Hebdo", "introduction_en": "", "introduction_fr": "",
-            "latest_count": "3", "send_at_0": "2030-01-01", "send_at_1": "09:00:00"}
+    data = {
+        "subject_en": "Weekly",
+        "subject_fr": "Hebdo",
+        "introduction_en": "",
+        "introduction_fr": "",
+        "latest_count": "3",
+        "send_at_0": "2030-01-01",
+        "send_at_1": "09:00:00",
+    }
     response = staff_client.post("/admin/newsletter/newsletterissue/add/", data)
     assert response.status_code == 302, response.content.decode()[-2000:]
     issue = NewsletterIssue.objects.get()

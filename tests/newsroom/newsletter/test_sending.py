@@ -97,10 +97,12 @@ def test_unsubscribing_during_sending_stops_the_copy(audience, mailoutbox):
 @pytest.mark.django_db
 def test_refused_recipients_are_recorded_and_retried_with_backoff(sink_factory, settings):
     settings.NEWSLETTER_RETRY_BACKOFF = 60
-    sink = sink_factory(refuse={
-        "busy@example.org": ["451 4.2.1 Mailbox busy, try later", "250 OK"],
-        "ghost@example.org": ["550 5.1.1 No such user"],
-    })
+    sink = sink_factory(
+        refuse={
+            "busy@example.org": ["451 4.2.1 Mailbox busy, try later", "250 OK"],
+            "ghost@example.org": ["550 5.1.1 No such user"],
+        }
+    )
     for email in ["ok@example.org", "busy@example.org", "ghost@example.org"]:
         SubscriberFactory(email=email)
     issue = IssueFactory()
@@ -113,6 +115,7 @@ def test_refused_recipients_are_recorded_and_retried_with_backoff(sink_factory, 
     ghost = Delivery.objects.get(subscriber__email="ghost@example.org")
     assert ghost.status == Delivery.Status.FAILED and "No such user" in ghost.error
     from newsroom.newsletter.admin import NewsletterIssueAdmin
+
     assert NewsletterIssueAdmin.progress(None, issue) == "1 / 3 sent, 1 failed, 1 to retry"
 
     # Not due yet: the minutely sweep leaves it alone; once due, it goes.
@@ -203,14 +206,17 @@ def test_delivery_through_a_real_worker_and_smtp_server(celery_worker, smtp_serv
     anna_mail = next(message for message in messages if message["To"] == "anna@example.org")
     path = re.fullmatch(r"<http://127\.0\.0\.1:8000(/\S+)>", str(anna_mail["List-Unsubscribe"]).strip()).group(1)
     response = Client(enforce_csrf_checks=True).post(
-        path, "List-Unsubscribe=One-Click",
+        path,
+        "List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
     anna.refresh_from_db()
     assert anna.status == Subscriber.Status.UNSUBSCRIBED
     deadline = time.monotonic() + 10
-    while NewsletterIssue.objects.get(pk=issue.pk).status != NewsletterIssue.Status.SENT and time.monotonic() < deadline:
+    while (
+        NewsletterIssue.objects.get(pk=issue.pk).status != NewsletterIssue.Status.SENT and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
     assert NewsletterIssue.objects.get(pk=issue.pk).status == NewsletterIssue.Status.SENT
 

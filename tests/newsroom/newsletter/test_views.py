@@ -40,6 +40,7 @@ def test_subscribe_confirm_unsubscribe_resubscribe(client, on_commit, mailoutbox
     assert subscriber.status == Subscriber.Status.CONFIRMED and subscriber.consent_at is not None
 
     from newsroom.newsletter import services, tokens
+
     token = tokens.unsubscribe_token_make(subscriber)
     unsubscribe_path = f"/en/newsletter/unsubscribe/{token}/"
     assert "Stop sending the newsletter to jane@example.org?" in client.get(unsubscribe_path).content.decode()
@@ -96,10 +97,12 @@ def test_forged_or_stale_confirmation_links_are_refused(client, on_commit, mailo
 def test_one_click_unsubscribe_needs_no_login_or_csrf(on_commit):
     subscriber = SubscriberFactory()
     from newsroom.newsletter.tokens import unsubscribe_token_make
+
     mail_client = Client(enforce_csrf_checks=True)
     response = mail_client.post(
         f"/en/newsletter/unsubscribe/{unsubscribe_token_make(subscriber)}/",
-        data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
     subscriber.refresh_from_db()

@@ -40,9 +40,25 @@ def worker_env(sink_port: int) -> dict:
 
 def start_worker(env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(Path(sys.executable).with_name("celery")), "-A", "mediaportal", "worker", "-Q", "bulk",
-         "-c", "2", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
-        cwd=BASE_DIR, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "mediaportal",
+            "worker",
+            "-Q",
+            "bulk",
+            "-c",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "info",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: the pool children die with it
     )
 
@@ -81,8 +97,11 @@ def test_sigkilled_worker_neither_skips_nor_doubles(sink_factory, tmp_path):
         assert marked_sent == received_before_restart
 
         second = start_worker(env, log)
-        wait_until(lambda: NewsletterIssue.objects.get(pk=issue.pk).status == NewsletterIssue.Status.SENT,
-                   60, "the second worker to finish the issue")
+        wait_until(
+            lambda: NewsletterIssue.objects.get(pk=issue.pk).status == NewsletterIssue.Status.SENT,
+            60,
+            "the second worker to finish the issue",
+        )
         time.sleep(1)  # room for a stray second copy to arrive
     finally:
         for worker in (first, second):
