@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= mediaportal.settings
 
-.PHONY: run test serve worker beat lint messages bench clean
+.PHONY: run test check serve worker beat lint messages bench clean
 
 $(VENV)/.installed-runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,11 +45,24 @@ run: $(VENV)/.installed-runtime gettext
 test: $(VENV)/.installed-dev gettext chromium
 	$(PY) tests/services.py
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv
 	DJANGO_SETTINGS_MODULE=mediaportal.settings_test $(VENV)/bin/pytest
 
+# The fast loop while coding (about a minute): lint, format, types, and the
+# tests that need neither a browser nor a real worker, on a kept test database.
+check: $(VENV)/.installed-dev gettext
+	$(PY) tests/services.py
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv
+	DJANGO_SETTINGS_MODULE=mediaportal.settings_test $(VENV)/bin/pytest -m "not e2e and not worker" --reuse-db -q
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Production-style server (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL...).
 serve: $(VENV)/.installed-runtime

@@ -12,7 +12,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -24,10 +25,15 @@ def render_mail(*, template_prefix: str, context: dict, language: str | None = N
     with translation.override(language or translation.get_language()):
         subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
         text = render_to_string(f"{template_prefix}_message.txt", context)
+        # The HTML part is optional: only its absence is tolerated. A template
+        # that exists but fails to render raises, rather than silently
+        # sending the text part alone.
         try:
-            html = render_to_string(f"{template_prefix}_message.html", context)
-        except Exception:  # noqa: BLE001 - an HTML part is optional
+            html_template = get_template(f"{template_prefix}_message.html")
+        except TemplateDoesNotExist:
             html = None
+        else:
+            html = html_template.render(context)
     return {"subject": " ".join(subject.splitlines()), "text": text, "html": html}
 
 

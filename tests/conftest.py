@@ -140,3 +140,13 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    # `make check` leaves out the slow kinds by marker; mark them from what
+    # they use, so a new test cannot slip into the fast loop by forgetting one.
+    for item in items:
+        if "tests/e2e/" in item.nodeid or "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+        if "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.worker)

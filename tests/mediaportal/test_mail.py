@@ -26,3 +26,31 @@ def test_mail_is_not_queued_when_the_transaction_rolls_back(mailoutbox, django_c
         except RuntimeError:
             pass
     assert mailoutbox == []
+
+
+def _write_templates(tmp_path, **files):
+    for name, body in files.items():
+        (tmp_path / name).write_text(body)
+
+
+def test_render_mail_without_an_html_template_sends_text_only(settings, tmp_path):
+    from mediaportal.mail import render_mail
+
+    _write_templates(tmp_path, **{"note_subject.txt": "Hi", "note_message.txt": "Text {{ n }}"})
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    rendered = render_mail(template_prefix="note", context={"n": 1})
+    assert rendered == {"subject": "Hi", "text": "Text 1", "html": None}
+
+
+def test_a_broken_html_template_fails_loudly_instead_of_sending_text_only(settings, tmp_path):
+    from django.template import TemplateSyntaxError
+
+    from mediaportal.mail import render_mail
+
+    _write_templates(
+        tmp_path,
+        **{"note_subject.txt": "Hi", "note_message.txt": "Text", "note_message.html": "{% if %}broken"},
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    with pytest.raises(TemplateSyntaxError):
+        render_mail(template_prefix="note", context={})
