@@ -3,6 +3,7 @@ download records. Views and tasks call these; they hold the rules."""
 
 import logging
 from fractions import Fraction
+from functools import partial
 
 import av
 from django.conf import settings
@@ -58,7 +59,9 @@ def video_attach_master(*, video: Video, master: File) -> Rendition:
     from .tasks import video_ingest_task
 
     for old in video.renditions.all():
-        old.file.delete(save=False)
+        # The file goes only once the rows' deletion has committed: a rollback
+        # must bring back rows whose files still exist.
+        transaction.on_commit(partial(old.file.storage.delete, old.file.name))
         old.delete()
     rendition = Rendition.objects.create(video=video, kind=Rendition.Kind.MASTER, file=master, size=master.size or 0)
     Video.objects.filter(pk=video.pk).update(status=Video.Status.PROCESSING, failure_reason="")

@@ -4,7 +4,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from downloads.models import Video
 from mediaportal.admin import PortalAdminMixin
 
 from . import services
@@ -56,7 +55,7 @@ class ArticleAdmin(PortalAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     search_fields = ["title", "standfirst", "slug", "event_place"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["translation_of", "topics"]
+    autocomplete_fields = ["translation_of", "topics", "related_videos"]
     readonly_fields = ["hero_preview", "author", "last_editor", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     fieldsets = [
@@ -69,20 +68,6 @@ class ArticleAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["newsroom/admin.css"]}
-
-    def get_autocomplete_fields(self, request):
-        # Autocomplete needs search_fields on the video admin (downloads app);
-        # until it has them, staff pick videos from a two-pane list instead.
-        fields = list(super().get_autocomplete_fields(request))
-        video_admin = self.admin_site._registry.get(Video)
-        if video_admin is not None and video_admin.search_fields:
-            fields.append("related_videos")
-        return fields
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "related_videos" and "related_videos" not in self.get_autocomplete_fields(request):
-            kwargs["widget"] = admin.widgets.FilteredSelectMultiple(db_field.verbose_name, is_stacked=False)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

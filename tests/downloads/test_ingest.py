@@ -66,3 +66,27 @@ def test_the_public_never_sees_why_processing_failed(make_video_row, client):
     html = client.get(video.get_absolute_url()).content.decode()
     assert "not available at the moment" in html
     assert "not a readable media file" not in html
+
+
+def test_replacing_the_master_keeps_the_old_files_until_the_replacement_commits(
+    make_video_row, media_files, django_capture_on_commit_callbacks
+):
+    from django.core.files import File
+    from django.db import transaction
+
+    from downloads import services
+
+    video = make_video_row("bframes")
+    old_names = [r.file.name for r in video.renditions.all()]
+    storage = video.renditions.first().file.storage
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic(), media_files["mkv"].open("rb") as handle:
+            services.video_attach_master(video=video, master=File(handle, name="new.mkv"))
+            raise RuntimeError("the admin save failed after the upload")
+    # Rolled back: the rows are back, and so are their files.
+    assert sorted(r.file.name for r in video.renditions.all()) == sorted(old_names)
+    assert all(storage.exists(name) for name in old_names)
+
+    with media_files["mkv"].open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        services.video_attach_master(video=video, master=File(handle, name="new.mkv"))
+    assert not any(storage.exists(name) for name in old_names)

@@ -12,12 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for dotted in SEEDERS:
-            try:
-                module = import_module(dotted)
-            except ModuleNotFoundError as exc:
-                if exc.name != dotted:
-                    raise
-                continue
+            module = import_module(dotted)
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
