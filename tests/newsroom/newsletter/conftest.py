@@ -38,6 +38,8 @@ class Sink:
         self.refuse = {address: list(replies) for address, replies in (refuse or {}).items()}
         self.delay = delay
         self.messages = []
+        self.envelope_senders = []  # MAIL FROM of each message, in order
+        self.queue_ids = []  # what the server answered for each message, as Postfix does
         self.arrived = threading.Condition()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -50,10 +52,13 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         with self.arrived:
             self.messages.append(message_from_bytes(envelope.content, policy=default))
+            self.envelope_senders.append(envelope.mail_from)
+            self.queue_ids.append(f"Q{len(self.messages):05d}{id(envelope) % 997:03d}")
+            queue_id = self.queue_ids[-1]
             self.arrived.notify_all()
         if self.delay:
             await asyncio.sleep(self.delay)
-        return "250 Message accepted for delivery"
+        return f"250 2.0.0 Ok: queued as {queue_id}"
 
     def wait_for(self, count: int, timeout: float = 30) -> list:
         with self.arrived:
