@@ -7,6 +7,7 @@ travels in the same round trip as the claim of the next: one round trip to
 PostgreSQL per message, like the single claim it replaces.
 """
 
+import logging
 import uuid
 
 import psycopg
@@ -16,6 +17,8 @@ from django.utils import timezone
 
 from .models import Delivery, Subscriber
 from .rendering import Recipient
+
+logger = logging.getLogger(__name__)
 
 # Lock the row if nobody holds it (SKIP LOCKED), check it is still due and
 # its subscriber still confirmed, and mark it sending by this session.
@@ -76,8 +79,11 @@ class DeliveryClaimer:
             self.flush()
             self.cursor.execute(f"DEALLOCATE {self.claim_statement}; DEALLOCATE {self.sent_statement}")
             self.cursor.execute("SET synchronous_commit = DEFAULT")
-        except psycopg.Error:
-            pass  # the connection is broken or its transaction aborted: the error that did it propagates
+        except psycopg.Error as exc:
+            # The connection is broken or its transaction aborted (an error
+            # that did it propagates). A 250 left unrecorded leaves its row
+            # "sending": the sweep sends it again, same Message-ID.
+            logger.warning("newsletter: could not close a batch cleanly: %s", exc)
 
     def _sent_sql(self) -> tuple[str, list]:
         pk, queue_id = self.unmarked
