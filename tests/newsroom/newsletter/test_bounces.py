@@ -9,6 +9,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from newsroom.newsletter import addressing, services, tasks
@@ -222,3 +223,9 @@ def test_a_spam_complaint_marks_the_subscriber_and_is_counted(sink_factory, feed
     second = IssueFactory(subject_en="Next week")
     tasks.issue_send_task.delay(second.pk)
     assert [m["To"] for m in sink.messages if m["Subject"] == "Next week"] == ["marc@example.org"]
+
+
+def test_the_feedback_server_needs_a_bounce_address(settings):
+    settings.NEWSLETTER_BOUNCE_ADDRESS = ""
+    with pytest.raises(CommandError, match="NEWSLETTER_BOUNCE_ADDRESS"):
+        call_command("newsletter_feedback_server", "--port", "0")
