@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import User
-from newsroom.newsletter.models import NewsletterIssue
+from newsroom.newsletter.models import NewsletterIssue, Subscriber
 
 from .factories import IssueFactory, SubscriberFactory
 
@@ -66,3 +66,18 @@ def test_saving_with_a_send_time_schedules_the_issue(staff_client):
     issue = NewsletterIssue.objects.get()
     assert issue.status == NewsletterIssue.Status.SCHEDULED and issue.send_at.year == 2030
     assert staff_client.get(f"/admin/newsletter/newsletterissue/{issue.pk}/change/").status_code == 200
+
+
+# --- Odd and hostile input: a 4xx with a message, never a 500 ---
+
+
+def test_a_duplicate_address_in_another_case_gets_a_human_message(staff_client):
+    Subscriber.objects.create(email="bob@example.org", language="en")
+    response = staff_client.post(
+        "/admin/newsletter/subscriber/add/",
+        {"email": "BOB@example.org", "language": "en", "status": "pending"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 200
+    assert "Cette adresse e-mail figure déjà dans la liste des abonnés." in response.content.decode()
+    assert Subscriber.objects.count() == 1
