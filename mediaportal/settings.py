@@ -152,6 +152,10 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
 # Seconds before "Send a new code" may be used again (accounts/services.py).
 PASSWORD_RESET_CODE_RESEND_WAIT = 30
+# Reset codes that may be typed for one address per hour, over all its codes
+# and sessions (each code also dies after its three tries); counted in the
+# database (accounts.services.password_reset_code_try).
+PASSWORD_RESET_CODE_TRIES_PER_ACCOUNT = 10
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_CHANGE_EMAIL = True
@@ -233,6 +237,11 @@ NEWSLETTER_REQUEUE_AFTER = env.int("NEWSLETTER_REQUEUE_AFTER", default=15 * 60)
 CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
     "task": "newsroom.newsletter.tasks.issue_send_due_task",
     "schedule": 60.0,
+}
+
+CELERY_BEAT_SCHEDULE["attempt-counters-expire"] = {
+    "task": "accounts.tasks.attempt_counters_expire_task",
+    "schedule": 60 * 60,
 }
 
 # --- i18n ---------------------------------------------------------------------
