@@ -174,6 +174,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_password_reset_code": "10/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # Newsletter sign-ups (each mails a confirmation), per client address.
+    "newsletter_subscribe": "5/m/ip,20/h/ip",
 }
 
 # --- Mail ---------------------------------------------------------------------
