@@ -238,6 +238,13 @@ NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 NEWSLETTER_CONFIRM_RESEND_INTERVAL = 120  # one confirmation e-mail per address per 2 minutes
 # Pending deliveries queued longer ago than this are queued again (their task was lost).
 NEWSLETTER_REQUEUE_AFTER = env.int("NEWSLETTER_REQUEUE_AFTER", default=15 * 60)
+# A delivery still "sending" after this many seconds is treated as interrupted
+# and sent again with the same Message-ID (sooner if its worker's session is gone).
+NEWSLETTER_SENDING_TIMEOUT = env.int("NEWSLETTER_SENDING_TIMEOUT", default=10 * 60)
+# Envelope sender for issues, e.g. bounces@example.org: each message goes out
+# as bounces+<reference>@example.org (VERP), and the MTA hands mail to those
+# addresses to `manage.py newsletter_feedback_server`. Empty: no VERP.
+NEWSLETTER_BOUNCE_ADDRESS = env.str("NEWSLETTER_BOUNCE_ADDRESS", default="")
 CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
     "task": "newsroom.newsletter.tasks.issue_send_due_task",
     "schedule": 60.0,
