@@ -64,7 +64,12 @@
     preview.setAttribute("aria-live", "polite");
 
     function sync() {
-      textarea.value = editor.innerHTML;
+      // Browsers keep a space typed at the edge of bold or a link visible as
+      // &nbsp;; once text follows it is an ordinary space. French
+      // non-breaking spaces elsewhere (before « : » or « ? ») stay.
+      textarea.value = editor.innerHTML
+        .replace(/(<\/(?:b|i|strong|em|a|u|s)>)&nbsp;/g, "$1 ")
+        .replace(/&nbsp;(<(?:b|i|strong|em|a|u|s)[ >])/g, " $1");
     }
 
     BLOCKS.forEach(function (spec) {
