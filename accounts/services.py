@@ -4,10 +4,8 @@ but not for reset codes."""
 
 import hashlib
 import math
-import operator
 import time
 from datetime import timedelta
-from functools import reduce
 
 from allauth.account.internal.flows.password_reset_by_code import PasswordResetVerificationProcess
 from allauth.core import ratelimit
@@ -15,12 +13,11 @@ from allauth.core.exceptions import RateLimited
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import AttemptCounter, User
-from .roles import ROLES
+from .roles import roles_apply
 
 
 class ResetFlowMissing(Exception):
@@ -137,16 +134,6 @@ def user_profile_update(
 
 
 def roles_sync() -> None:
-    """Create the Staff and Editors groups and give them the permissions in
-    ``accounts.roles``. Additive and idempotent: it never removes a
-    permission someone granted in the admin, and permissions of models that
-    do not exist (yet) are skipped."""
-    for name, spec in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        wanted = Q(pk__in=[])
-        for app_label, actions in spec.items():
-            in_app = Q(content_type__app_label=app_label)
-            if actions != "*":
-                in_app &= reduce(operator.or_, (Q(codename__startswith=f"{a}_") for a in actions))
-            wanted |= in_app
-        group.permissions.add(*Permission.objects.filter(wanted))
+    """Create the Staff and Editors groups with exactly the permissions of
+    ``accounts.roles`` (idempotent)."""
+    roles_apply(group_model=Group, permission_model=Permission)

@@ -26,7 +26,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mediaportal.apps.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE["attempt-counters-expire"] = {
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# Branding of the back office and the newsletter: a translated name
+# ("Portail médias" in French) and a static logo (PNG: mail clients show it).
+SITE_NAME = _("Media Portal")
+SITE_LOGO = "mediaportal/logo.png"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True

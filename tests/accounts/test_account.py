@@ -101,7 +101,8 @@ def test_staff_and_editors_are_groups_with_permissions():
     staff_perms = set(staff.permissions.values_list("content_type__app_label", "codename"))
     assert ("accounts", "change_user") in staff_perms
     assert ("accounts", "delete_user") not in staff_perms
-    assert ("newsroom", "view_article") in staff_perms and ("newsroom", "change_article") not in staff_perms
+    # Staff correct content but never publish it.
+    assert ("newsroom", "change_article") in staff_perms and ("newsroom", "publish_article") not in staff_perms
     editor = UserFactory(is_staff=True)
     editor.groups.add(editors)
     assert editor.has_perm("downloads.change_video") and not editor.is_superuser
