@@ -1,4 +1,4 @@
-"""Demo accounts for `seed_demo`: one member of staff, one media professional.
+"""Demo accounts for `seed_demo`: an editor, a member of staff, a media professional.
 The passwords are public by design (printed by `make run`); never seed them
 on a production database."""
 
@@ -18,6 +18,17 @@ DEMO_ACCOUNTS = [
         "groups": ["Editors"],
     },
     {
+        "email": "support@mediaportal.example",
+        "password": "Support-Demo-2026!",
+        "full_name": "Jonas Meyer",
+        "organisation": "Media Portal",
+        "job_title": "Media relations assistant",
+        "country": "Switzerland",
+        "preferred_language": "en",
+        "is_staff": True,
+        "groups": ["Staff"],
+    },
+    {
         "email": "journalist@mediaportal.example",
         "password": "Journalist-Demo-2026!",
         "full_name": "Sam Okafor",
@@ -34,6 +45,9 @@ DEMO_ACCOUNTS = [
 def seed(stdout=None) -> None:
     from allauth.account.models import EmailAddress
 
+    from .services import roles_sync
+
+    roles_sync()  # the groups exactly as accounts.roles says, even on a database migrated long ago
     User = get_user_model()
     for spec in DEMO_ACCOUNTS:
         spec = dict(spec)
@@ -43,7 +57,7 @@ def seed(stdout=None) -> None:
             user.set_password(password)
             user.save()
         for name in groups:
-            user.groups.add(Group.objects.get_or_create(name=name)[0])
+            user.groups.add(Group.objects.get(name=name))
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if stdout and created:
             stdout.write(f"created demo account {user.email}")

@@ -111,12 +111,10 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
         return "—"
 
     def save_model(self, request, obj, form, change):
-        if obj.is_published and not obj.published_at:
-            from django.utils import timezone
-
-            obj.published_at = timezone.now()
         with transaction.atomic():
             super().save_model(request, obj, form, change)
+            if obj.is_published:
+                services.video_publish(videos=Video.objects.filter(pk=obj.pk))
             if form.cleaned_data.get("master"):
                 services.video_attach_master(video=obj, master=form.cleaned_data["master"])
                 messages.info(request, _("The file is being processed; its status changes to Ready when done."))
@@ -131,14 +129,11 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish"))
     def publish(self, request, queryset):
-        from django.utils import timezone
-
-        queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
-        queryset.update(is_published=True)
+        services.video_publish(videos=queryset)
 
     @admin.action(description=_("Unpublish"))
     def unpublish(self, request, queryset):
-        queryset.update(is_published=False)
+        services.video_unpublish(videos=queryset)
 
 
 @admin.register(Clip)

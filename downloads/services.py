@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -44,12 +45,26 @@ def video_create(*, title: str, master: File, summary: str = "", publish: bool =
             title=title,
             slug=fields.pop("slug", None) or _unique_slug(title),
             summary=summary,
-            is_published=publish,
-            published_at=timezone.now() if publish else None,
             **fields,
         )
+        if publish:
+            video_publish(videos=Video.objects.filter(pk=video.pk))
+            video.refresh_from_db(fields=["is_published", "published_at"])
         video_attach_master(video=video, master=master)
     return video
+
+
+def video_publish(*, videos: QuerySet[Video]) -> int:
+    """Put the given videos on the site. One without a publication date goes
+    out now; one with a date keeps it. Returns how many were published."""
+    with transaction.atomic():
+        videos.filter(published_at__isnull=True).update(published_at=timezone.now())
+        return videos.update(is_published=True)
+
+
+def video_unpublish(*, videos: QuerySet[Video]) -> int:
+    """Take the given videos off the site (their publication date stays)."""
+    return videos.update(is_published=False)
 
 
 def video_attach_master(*, video: Video, master: File) -> Rendition:

@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +10,10 @@ from django.utils.translation import ngettext
 from mediaportal.admin import PortalAdminMixin
 
 from . import services
+from .content import body_clean
 from .forms import ArticleAdminForm
 from .models import Article, Topic
+from .widgets import RichTextarea
 
 
 @admin.register(Topic)
@@ -67,7 +72,30 @@ class ArticleAdmin(PortalAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["newsroom/admin.css"]}
+        css = {"all": ["newsroom/admin.css", "newsroom/article-editor.css"]}
+        js = ["admin/js/jquery.init.js", "newsroom/article-editor.js"]
+
+    def get_urls(self):
+        preview = path(
+            "preview-body/", self.admin_site.admin_view(self.body_preview_view), name="newsroom_article_preview_body"
+        )
+        return [preview, *super().get_urls()]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = RichTextarea(
+                preview_url=reverse(f"{self.admin_site.name}:newsroom_article_preview_body")
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def body_preview_view(self, request):
+        """The body as the site will show it (cleaned by the same allow-list
+        as on save), for the editor's Preview button. Saves nothing."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        return JsonResponse({"html": body_clean(request.POST.get("body", ""))})
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

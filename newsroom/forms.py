@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import images
 from .models import Article, Topic
+from .widgets import RichTextarea
 
 
 class ArticleFilterForm(forms.Form):
@@ -81,6 +82,14 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
         ]
+        widgets = {"body": RichTextarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Topics are named in the article's language, whatever the admin's.
+        language = self.instance.language if self.instance.pk else self.initial.get("language", "en")
+        if "topics" in self.fields:
+            self.fields["topics"].label_from_instance = lambda topic: getattr(topic, f"name_{language}", topic.name_en)
 
     def clean(self):
         cleaned = super().clean()

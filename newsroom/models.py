@@ -104,8 +104,8 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -170,12 +170,14 @@ class HeroRendition(models.Model):
         WEBP = "webp", "WebP"
         JPEG = "jpeg", "JPEG"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="renditions")
-    source = models.CharField(max_length=300, help_text="Storage name of the hero image this was made from.")
-    format = models.CharField(max_length=8, choices=Format.choices)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    file = models.FileField(upload_to="articles/renditions/", max_length=300)
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="renditions")
+    source = models.CharField(
+        _("source image"), max_length=300, help_text=_("Storage name of the hero image this was made from.")
+    )
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    file = models.FileField(_("file"), upload_to="articles/renditions/", max_length=300)
 
     class Meta:
         verbose_name = _("image rendition")

@@ -20,6 +20,10 @@ def article_save(*, article: Article, editor, image_changed: bool = False) -> Ar
     if article.author_id is None and editor is not None:
         article.author = editor
     article.last_editor = editor
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        # The rule of article_publish: published without a time means now
+        # (otherwise it would count as published yet never appear).
+        article.published_at = timezone.now()
     article.save()
     if image_changed:
         from .tasks import article_renditions_make_task

@@ -59,6 +59,7 @@ class NewsletterIssue(models.Model):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Sending")
+        PAUSED = "paused", _("Paused")
         SENT = "sent", _("Sent")
 
     subject_en = models.CharField(_("subject (English)"), max_length=200)
@@ -95,6 +96,7 @@ class NewsletterIssue(models.Model):
         verbose_name = _("newsletter issue")
         verbose_name_plural = _("newsletter issues")
         ordering = ["-created_at"]
+        permissions = [("send_newsletterissue", _("Can test, send, pause and resume newsletter issues"))]
 
     def __str__(self):
         return self.subject_en

@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
-from django.utils import translation
+from django.templatetags.static import static
+from django.utils import timezone, translation
 
 from mediaportal.mail import build_message, render_mail
+from newsroom.models import Article, HeroRendition
 
 from . import selectors, tokens
 from .models import NewsletterIssue, Subscriber
@@ -33,20 +35,59 @@ class RenderedIssue:
     html: str
 
 
+def _absolute(url: str) -> str:
+    return url if "://" in url else settings.SITE_URL + url
+
+
+# The lead image is shown 600 px wide; a rendition twice that is sharp on
+# high-density screens. JPEG, as some mail clients cannot show WebP.
+LEAD_IMAGE_WIDTH = 600
+
+
+def _lead_image(article: Article) -> dict | None:
+    if not article.hero_image:
+        return None
+    jpeg = list(
+        HeroRendition.objects.filter(
+            article=article, source=article.hero_image.name, format=HeroRendition.Format.JPEG
+        ).order_by("width")
+    )
+    sharp = [r for r in jpeg if r.width >= 2 * LEAD_IMAGE_WIDTH]
+    rendition = sharp[0] if sharp else (jpeg[-1] if jpeg else None)
+    if rendition is None:
+        return None  # not made yet: better no picture than the full-size original
+    return {
+        "url": _absolute(rendition.file.url),
+        "width": LEAD_IMAGE_WIDTH,
+        "height": round(LEAD_IMAGE_WIDTH * rendition.height / rendition.width),
+        "alt": article.hero_alt,
+    }
+
+
 def issue_render(*, issue: NewsletterIssue, language: str) -> RenderedIssue:
+    """The issue in ``language``: the portal's logo and name, the date, the
+    lead story with its picture, then the other stories (HTML and text)."""
     with translation.override(language):
+        featured = selectors.issue_articles(issue=issue, language=language)
         articles = [
             {
                 "title": article.title,
                 "standfirst": article.standfirst,
                 "url": settings.SITE_URL + article.get_absolute_url(),
             }
-            for article in selectors.issue_articles(issue=issue, language=language)
+            for article in featured
         ]
+    if articles:
+        articles[0]["image"] = _lead_image(featured[0])
     context = {
         "subject": issue.subject(language),
         "introduction": issue.introduction(language),
         "articles": articles,
+        "lead": articles[0] if articles else None,
+        "others": articles[1:],
+        "date": issue.started_at or timezone.now(),
+        "site_name": settings.SITE_NAME,
+        "logo_url": _absolute(static(settings.SITE_LOGO)),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
         "site_url": settings.SITE_URL,
     }

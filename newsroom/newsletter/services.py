@@ -7,11 +7,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from mediaportal.mail import queue_mail, render_mail
 
 from . import tokens
-from .models import Subscriber
+from .models import Delivery, NewsletterIssue, Subscriber
 
 
 def subscriber_url(*, name: str, token: str, language: str) -> str:
@@ -145,3 +146,86 @@ def subscriber_toggle_for_user(*, user, subscribe: bool, origin: str) -> None:
         subscriber_confirm_directly(subscriber=subscriber, origin=origin)
     else:
         subscriber.save(update_fields=["user"])
+
+
+# --- Sending, as the admin and ``send_newsletter`` do it -------------------
+# The fan-out itself is in ``sending.py``; these functions decide when an
+# issue may go, and start, pause or resume it.
+
+
+class IssueNotSendable(Exception):
+    """The issue is not in a state that allows this (a message for staff)."""
+
+
+def issue_send_now(*, issue_id: int) -> NewsletterIssue:
+    """Start sending a draft or scheduled issue to every confirmed subscriber,
+    after commit. Raises IssueNotSendable when it is sending, paused or sent."""
+    from .tasks import issue_send_task
+
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
+        if issue.status not in (NewsletterIssue.Status.DRAFT, NewsletterIssue.Status.SCHEDULED):
+            raise IssueNotSendable(_issue_state_message(issue))
+        transaction.on_commit(lambda: issue_send_task.delay(issue_id))
+    return issue
+
+
+def issue_schedule(*, issue_id: int) -> NewsletterIssue:
+    """Confirm the send time of a draft: it goes out at ``send_at`` (Celery
+    beat starts it). Raises IssueNotSendable without a future send time."""
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
+        if issue.status not in (NewsletterIssue.Status.DRAFT, NewsletterIssue.Status.SCHEDULED):
+            raise IssueNotSendable(_issue_state_message(issue))
+        if issue.send_at is None:
+            raise IssueNotSendable(_("Set a sending time first."))
+        issue.status = NewsletterIssue.Status.SCHEDULED
+        issue.save(update_fields=["status"])
+    return issue
+
+
+def issue_unschedule(*, issue: NewsletterIssue) -> None:
+    """An edited issue is a draft again until someone confirms it (the
+    confirmation showed what it was before the edit). Not saved here."""
+    if issue.status == NewsletterIssue.Status.SCHEDULED:
+        issue.status = NewsletterIssue.Status.DRAFT
+
+
+def issue_pause(*, issue_id: int) -> NewsletterIssue:
+    """Stop handing out batches: each batch checks the status before it
+    starts, so at most the batches already on the wire finish."""
+    updated = NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.SENDING).update(
+        status=NewsletterIssue.Status.PAUSED
+    )
+    issue = NewsletterIssue.objects.get(pk=issue_id)
+    if not updated:
+        raise IssueNotSendable(_issue_state_message(issue))
+    return issue
+
+
+def issue_resume(*, issue_id: int) -> NewsletterIssue:
+    """Carry on sending a paused issue: its pending deliveries are queued
+    again (the batches that ran while it was paused sent nothing)."""
+    from .sending import issue_complete_if_done
+    from .tasks import issue_send_task
+
+    with transaction.atomic():
+        updated = NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.PAUSED).update(
+            status=NewsletterIssue.Status.SENDING
+        )
+        if not updated:
+            raise IssueNotSendable(_issue_state_message(NewsletterIssue.objects.get(pk=issue_id)))
+        pending = Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.PENDING)
+        if pending.update(dispatched_at=None):
+            transaction.on_commit(lambda: issue_send_task.delay(issue_id))
+        else:
+            issue_complete_if_done(issue_id=issue_id)  # the last batch finished during the pause
+    return NewsletterIssue.objects.get(pk=issue_id)
+
+
+def _issue_state_message(issue: NewsletterIssue) -> str:
+    return {
+        NewsletterIssue.Status.SENDING: _("This issue is being sent already."),
+        NewsletterIssue.Status.PAUSED: _("This issue is paused: resume it instead."),
+        NewsletterIssue.Status.SENT: _("This issue has already been sent."),
+    }.get(issue.status, _("This issue is not being sent."))

@@ -21,6 +21,7 @@ def _add_article(page, base, *, language, title, standfirst, translation_of=None
         page.keyboard.press("Enter")
     page.fill("#id_title", title)  # the slug is filled in as staff type
     page.fill("#id_standfirst", standfirst)
+    page.get_by_role("button", name="HTML").click()  # the editor's source view: hostile HTML typed as is
     page.fill("#id_body", f"<p>{standfirst}</p><script>alert('x')</script>")
     page.select_option("#id_status", "published")
     yesterday = timezone.localtime() - timedelta(days=1)

@@ -50,21 +50,23 @@ class VideoFactory(factory.django.DjangoModelFactory):
 
 
 def staff_user(email: str, group_name: str, password: str = "Long-Enough-Pass-42", grants=None):
-    """A staff member in one of the groups newsroom's data migration sets up
-    (or in ``group_name`` with the given ``grants``). Transactional tests empty
+    """A staff member in one of the groups of ``accounts.roles`` (or in
+    ``group_name`` with the given ``grants``). Transactional tests empty
     every table afterwards, groups included, so the group is set up again here
-    the way the migration does it."""
-    from importlib import import_module
-
+    from the same list the migration applies."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
 
+    from accounts.services import roles_sync
+
     if grants is None:
-        grants = import_module("newsroom.migrations.0003_staff_groups").GROUP_PERMISSIONS[group_name]
-    group, _ = Group.objects.get_or_create(name=group_name)
-    for code in grants:
-        app_label, codename = code.split(".")
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        roles_sync()
+        group = Group.objects.get(name=group_name)
+    else:
+        group, _ = Group.objects.get_or_create(name=group_name)
+        for code in grants:
+            app_label, codename = code.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     user = get_user_model().objects.create_user(email=email, password=password, is_staff=True)
     user.groups.add(group)
     return user

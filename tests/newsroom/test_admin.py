@@ -107,14 +107,17 @@ def test_writers_who_may_not_publish_write_drafts_only(client, writer):
     assert client.post(f"{LIST_URL}{article.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
-def test_the_staff_group_reads_articles_but_does_not_change_them(client, staff):
-    article = ArticleFactory(title="River data shared")
+def test_the_staff_group_corrects_articles_but_neither_publishes_nor_adds_nor_deletes(client, staff):
+    article = ArticleFactory(title="River data shaerd", status=Article.Status.DRAFT, published_at=None)
     client.force_login(staff)
-    assert "River data shared" in client.get(LIST_URL).content.decode()
-    assert client.post(f"{LIST_URL}{article.pk}/change/", _form(title="Changed")).status_code == 403
-    assert client.get(ADD_URL).status_code == 403
+    assert "River data shaerd" in client.get(LIST_URL).content.decode()
+    response = client.post(f"{LIST_URL}{article.pk}/change/", _form(title="River data shared"))
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "River data shared"
+    assert (article.status, article.published_at) == (Article.Status.DRAFT, None), "the status field is read-only"
+    assert client.get(ADD_URL).status_code == 403
+    assert client.post(f"{LIST_URL}{article.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
 def test_changelist_search_and_filters(client, editor):
