@@ -168,7 +168,11 @@ ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Wrong passwords: per client, and per account AND client (the key is
+    # "address:client", accounts/adapters.py), so the owner elsewhere is not
+    # locked out; plus a ceiling per account over all clients.
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "50/h/key",
     "signup": "10/m/ip,30/h/ip",
     # Asking for a reset code, and every "Send a new code", per address and per IP.
     "reset_password": "20/m/ip,5/h/key",
