@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "newsroom",
     "newsroom.newsletter",
     "downloads",
+    "mediaportal.outbox",
 ]
 SITE_ID = 1
 
@@ -92,7 +93,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Degrades instead of failing when Redis is down (mediaportal/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "mediaportal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -202,6 +210,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# With the broker down a request gives up queueing within about a second; its
+# mail waits in the outbox for the sweep (mediaportal/mail.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Every project task names its queue on its decorator (an undeclared one is
@@ -250,6 +262,7 @@ CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
     "schedule": 60.0,
 }
 
+CELERY_BEAT_SCHEDULE["mail-outbox-sweep"] = {"task": "mediaportal.mail.mail_outbox_sweep_task", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["attempt-counters-expire"] = {
     "task": "accounts.tasks.attempt_counters_expire_task",
     "schedule": 60 * 60,
