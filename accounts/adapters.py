@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit  # as allauth's own adapter does: usage that rolls back
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -18,6 +19,31 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {**context, "email": email, "site_url": settings.SITE_URL}
         rendered = render_mail(template_prefix=template_prefix, context=context, language=language)
         queue_mail(to=[email], **rendered)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed logins lock the account for one client only: five wrong
+        passwords from one address stop that address trying this account for
+        five minutes (``login_failed``), while the owner elsewhere still logs in."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_address(request)}"
+
+    def pre_authenticate(self, request, **credentials):
+        super().pre_authenticate(request, **credentials)
+        # A ceiling per account over all clients (``login_failed_account``),
+        # so many addresses together cannot try many passwords either.
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        self._login_failed_account_usage = ratelimit.consume(
+            request, app="allauth.account", action="login_failed_account", key=login
+        )
+        if not self._login_failed_account_usage:
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self):
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_login_failed_account_usage", None)
+        if usage:
+            usage.rollback()
+            self._login_failed_account_usage = None
 
     def get_client_ip(self, request):
         """The address allauth's rate limits are keyed on: the portal's one

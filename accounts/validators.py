@@ -18,7 +18,9 @@ so the checklist and the server agree:
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.contrib.auth.password_validation import CommonPasswordValidator as DjangoCommonPasswordValidator
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -126,3 +128,42 @@ class PasswordPolicyValidator:
     def checklist() -> list[dict]:
         """The rules as the form's live checklist shows them."""
         return [{"code": rule.code, "label": str(rule.label % {"min": MIN_LENGTH})} for rule in RULES]
+
+
+# Digits and symbols swapped for letters ("P@ssw0rd"), read back as letters.
+_LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "0": "o", "$": "s", "5": "s", "7": "t", "1": "i", "!": "i"})
+PORTAL_PASSWORD_LIST = Path(__file__).resolve().parent / "data" / "portal-passwords.txt"
+
+
+def _cores(password: str) -> set[str]:
+    """What a password is made of once the decorations people add to pass a
+    policy are taken off: upper case, digits and symbols at either end, and
+    letter-like digits inside (``Password123!``, ``P@ssw0rd2026``,
+    ``!Summer24`` are all a common word)."""
+    lowered = password.lower().strip()
+    core = "".join(lowered).strip("".join({c for c in lowered if not c.isalpha()}))
+    leet = core.translate(_LEET)
+    return {text for text in (lowered, core, leet, leet.replace("i", "l")) if text}
+
+
+class CommonPasswordValidator(DjangoCommonPasswordValidator):
+    """Django's bundled list of 20,000 passwords seen most in breaches, plus
+    the portal's own words (``data/portal-passwords.txt``), matched also
+    after taking off the digits and symbols added to a word: the policy
+    above makes people write ``Password123!``, which the plain list misses.
+    No network: both lists ship with the code."""
+
+    def __init__(self):
+        super().__init__()
+        extra = PORTAL_PASSWORD_LIST.read_text().splitlines()
+        self.passwords = self.passwords | {line.strip() for line in extra if line.strip() and not line.startswith("#")}
+
+    def validate(self, password, user=None):
+        if _cores(password) & self.passwords:
+            raise ValidationError(
+                _("This password is too common: a word from breached-password lists, with digits or symbols added."),
+                code="password_too_common",
+            )
+
+    def get_help_text(self):
+        return _("Not a common password, even with digits or symbols added.")

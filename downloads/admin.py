@@ -169,3 +169,8 @@ class DownloadAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The audit trail of who took what: nobody deletes from it in the
+        # admin, whatever their group's permissions say.
+        return False

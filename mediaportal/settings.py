@@ -26,6 +26,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
+    # First, so its management commands win over Django's (createsuperuser
+    # checks the password policy with --noinput too).
+    "accounts",
     "mediaportal.apps.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,10 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
-    "accounts",
     "newsroom",
     "newsroom.newsletter",
     "downloads",
+    "mediaportal.outbox",
 ]
 SITE_ID = 1
 
@@ -90,7 +93,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Degrades instead of failing when Redis is down (mediaportal/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "mediaportal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -124,7 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ["email", "full_name", "organisation"]},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's list of common passwords, also against "Password123!" (a common word dressed up).
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
     {"NAME": "accounts.validators.PasswordPolicyValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -165,7 +176,11 @@ ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Wrong passwords: per client, and per account AND client (the key is
+    # "address:client", accounts/adapters.py), so the owner elsewhere is not
+    # locked out; plus a ceiling per account over all clients.
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "50/h/key",
     "signup": "10/m/ip,30/h/ip",
     # Asking for a reset code, and every "Send a new code", per address and per IP.
     "reset_password": "20/m/ip,5/h/key",
@@ -195,6 +210,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# With the broker down a request gives up queueing within about a second; its
+# mail waits in the outbox for the sweep (mediaportal/mail.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Every project task names its queue on its decorator (an undeclared one is
@@ -250,6 +269,7 @@ CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
     "schedule": 60.0,
 }
 
+CELERY_BEAT_SCHEDULE["mail-outbox-sweep"] = {"task": "mediaportal.mail.mail_outbox_sweep_task", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["attempt-counters-expire"] = {
     "task": "accounts.tasks.attempt_counters_expire_task",
     "schedule": 60 * 60,

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # Readers render RSS descriptions and Atom summaries (type="html") as
+        # HTML; the standfirst is plain text, so it goes out escaped.
+        return escape(item.standfirst)
 
     def item_link(self, item):
         return _absolute(item.get_absolute_url())

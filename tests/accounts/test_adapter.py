@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from accounts.adapters import AccountAdapter
 from mediaportal.celery import app as celery_app
+from mediaportal.outbox.models import OutgoingMail
 
 
 @pytest.fixture
@@ -54,8 +55,11 @@ def test_account_mail_is_queued_on_the_mail_queue_after_commit(adapter, django_u
         assert redis.llen("mail") == 1 and redis.llen("bulk") == redis.llen("media") == 0
         envelope = json.loads(redis.lpop("mail"))
     assert envelope["headers"]["task"] == "mediaportal.mail.mail_send_task"
-    (message,), _, _ = json.loads(base64.b64decode(envelope["body"]))
-    # Rendered in the request, in the account's language: the worker only sends.
-    assert message["to"] == ["amina@example.org"]
-    assert message["subject"] == "Votre code de réinitialisation du mot de passe"
-    assert "1234-5678" in message["text"] and "1234-5678" in message["html"]
+    (mail_id,), _, _ = json.loads(base64.b64decode(envelope["body"]))
+    # Rendered in the request, in the account's language, and kept in the
+    # outbox with the request's commit: the worker only sends.
+    message = OutgoingMail.objects.get(pk=mail_id)
+    assert message.to == ["amina@example.org"]
+    assert message.subject == "Votre code de réinitialisation du mot de passe"
+    assert "1234-5678" in message.text and "1234-5678" in message.html
+    assert message.sent_at is None
