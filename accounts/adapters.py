@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from mediaportal.client_address import client_address
 from mediaportal.mail import queue_mail, render_mail
 
 
@@ -17,6 +18,11 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {**context, "email": email, "site_url": settings.SITE_URL}
         rendered = render_mail(template_prefix=template_prefix, context=context, language=language)
         queue_mail(to=[email], **rendered)
+
+    def get_client_ip(self, request):
+        """The address allauth's rate limits are keyed on: the portal's one
+        rule for it, which knows the trusted proxies."""
+        return client_address(request)
 
     def is_safe_url(self, url):
         """Only a path on this site (``/en/videos/x/``), never another host:

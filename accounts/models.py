@@ -78,3 +78,21 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return (self.full_name.split() or [self.email])[0]
+
+
+class AttemptCounter(models.Model):
+    """How many times something was tried in the current window (a reset
+    code typed, an account's codes, ...), counted in the database so parallel
+    requests cannot each read a stale count (``accounts.services.attempt_count``)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("attempt counter")
+        verbose_name_plural = _("attempt counters")
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

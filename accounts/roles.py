@@ -1,6 +1,6 @@
 """Who may do what in the back office: the one list of role permissions.
 
-Applied by the data migration ``accounts/0003_roles`` on a fresh database,
+Applied by the data migration ``accounts/0004_roles`` on a fresh database,
 after every ``migrate`` (``accounts.apps``) and by ``seed_demo``, all through
 ``roles_apply``. A group named here has exactly these permissions: one
 granted by hand in the admin is taken away at the next sync, so that what

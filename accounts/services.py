@@ -2,23 +2,35 @@
 password reset, which allauth 65 has for e-mail verification and login codes
 but not for reset codes."""
 
+import hashlib
 import math
 import time
+from datetime import timedelta
 
 from allauth.account.internal.flows.password_reset_by_code import PasswordResetVerificationProcess
 from allauth.core import ratelimit
 from allauth.core.exceptions import RateLimited
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 
-from .models import User
+from .models import AttemptCounter, User
 from .roles import roles_apply
 
 
 class ResetFlowMissing(Exception):
     """No reset code is waiting to be typed in this session (never asked,
     expired, confirmed already, or killed by three wrong tries)."""
+
+
+class CodeTriesExhausted(Exception):
+    """This reset code has had its three tries: it no longer works."""
+
+
+class AccountTriesExhausted(Exception):
+    """Too many reset codes were typed for this address in the last hour."""
 
 
 class ResendTooSoon(Exception):
@@ -55,6 +67,58 @@ def password_reset_code_resend(*, request: HttpRequest) -> str:
         raise RateLimited
     PasswordResetVerificationProcess.initiate(request=request, user=process.user, email=email)
     return email
+
+
+def attempt_count(*, key: str, window: int) -> int:
+    """Count one more try of ``key`` and return the tries in the current
+    window of ``window`` seconds, this one included (a window that has ended
+    starts again at 1). One SQL statement, so parallel requests each get their
+    own number and none reads a count another is about to change."""
+    now = timezone.now()
+    table = connection.ops.quote_name(AttemptCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (key, count, window_ends) VALUES (%s, 1, %s)
+            ON CONFLICT (key) DO UPDATE SET
+                count = CASE WHEN {table}.window_ends <= %s THEN 1 ELSE {table}.count + 1 END,
+                window_ends = CASE WHEN {table}.window_ends <= %s
+                    THEN EXCLUDED.window_ends ELSE {table}.window_ends END
+            RETURNING count
+            """,  # noqa: S608 (the table name is ours, every value is a parameter)
+            [key, now + timedelta(seconds=window), now, now],
+        )
+        return cursor.fetchone()[0]
+
+
+def attempt_counters_expire() -> int:
+    """Delete the counters whose window has ended; returns how many."""
+    deleted, _ = AttemptCounter.objects.filter(window_ends__lte=timezone.now()).delete()
+    return deleted
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256("\0".join(str(part) for part in parts).encode()).hexdigest()
+
+
+def password_reset_code_try(*, state: dict) -> int:
+    """Spend one try of this flow's code, and one of its address's hourly
+    allowance, before the code is compared; return the code's tries so far.
+
+    The counts live in the database, not in the session, so parallel
+    requests with wrong codes cannot each see "no wrong tries yet": the
+    fourth try of a code is refused whatever it holds, the right code too."""
+    email = state["email"].lower()
+    account_tries = attempt_count(key=f"reset-account:{_digest(email)}", window=60 * 60)
+    code_tries = attempt_count(
+        key=f"reset-code:{_digest(email, state.get('code', ''), state['at'])}",
+        window=settings.ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT,
+    )
+    if account_tries > settings.PASSWORD_RESET_CODE_TRIES_PER_ACCOUNT:
+        raise AccountTriesExhausted
+    if code_tries > settings.ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS:
+        raise CodeTriesExhausted
+    return code_tries
 
 
 def user_profile_update(

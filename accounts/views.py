@@ -47,16 +47,37 @@ def _with_next(request, url: str) -> str:
 @method_decorator(rate_limit(action="confirm_password_reset_code"), name="dispatch")
 class ConfirmResetCodeView(ConfirmPasswordResetCodeView):
     """allauth's code entry, rate-limited per IP, with the wait before
-    "Send a new code" and, after the third wrong code, a way to start over."""
+    "Send a new code" and, after the third wrong code, a way to start over.
+
+    Every try is counted on the server before the code is compared (per code
+    and per address, ``services.password_reset_code_try``): allauth keeps
+    its count in the session, which parallel requests each read as fresh."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["resend_wait"] = services.password_reset_code_resend_wait(state=self._process.state)
         return context
 
+    def post(self, request, *args, **kwargs):
+        try:
+            self._code_tries = services.password_reset_code_try(state=self._process.state)
+        except services.CodeTriesExhausted:
+            return self._start_over()
+        except services.AccountTriesExhausted:
+            messages.error(request, _("Too many codes were tried for this address. Please try again in an hour."))
+            # An unbound form: binding the typed code would compare it.
+            form = self.get_form_class()(code="")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_invalid(self, form):
-        if self._process.record_invalid_attempt():
+        attempts_left = self._process.record_invalid_attempt()
+        if attempts_left and self._code_tries < settings.ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS:
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self._start_over()
+
+    def _start_over(self):
+        self._process.abort()
         messages.error(self.request, _("That code no longer works after three wrong tries. Ask for a new one."))
         return HttpResponseRedirect(_with_next(self.request, reverse("account_reset_password")))
 

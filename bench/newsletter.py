@@ -2,6 +2,8 @@
 workers (bulk queue, batches, one SMTP connection per batch, a database claim
 per message) against a plain smtplib loop sending the same messages to the
 same local SMTP sink, in the same run. Target: at least 70% of the loop.
+Then the database's share alone: the two-state claim ("sending" before the
+end of data, "sent" after the 250) against the one-state claim it replaced.
 
 Needs PostgreSQL and Redis (the test ones: TEST_DATABASE_URL, TEST_REDIS_URL).
 It works in a database of its own (<test database>_bench), dropped at the end.
@@ -217,6 +219,65 @@ def run(args, *, sink_pid: int, worker_pgid: int) -> None:
     )
     print(f"ratio: {celery / plain:.0%} of the plain loop (target >= 70%)")
     assert sent == args.subscribers, f"only {sent} of {args.subscribers} sent"
+    database_cost(count=min(args.subscribers, 3000))
+
+
+# The claim before sending "sent" records (the previous design): one state,
+# marked in a transaction held open over the message and committed before
+# the end of data. Kept here only as the baseline for the two-state claim.
+ONE_STATE_CLAIM = """
+UPDATE {delivery} AS d SET status = 'sent', sent_at = $2, attempts = d.attempts + 1, error = ''
+FROM {subscriber} AS s
+WHERE d.id = (SELECT id FROM {delivery} WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED)
+AND s.id = d.subscriber_id AND s.status = 'confirmed'
+RETURNING s.id, s.email, s.language
+"""
+
+
+def database_cost(*, count: int) -> None:
+    """The database's share per message, without SMTP: the one-state claim
+    (BEGIN with the claim, COMMIT before the end of data: two round trips)
+    against the two-state one ("sending" committed with the claim, "sent"
+    with the next claim: one round trip, two statements), same run."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from newsroom.newsletter import sending
+    from newsroom.newsletter.claim import DeliveryClaimer
+    from newsroom.newsletter.models import Delivery, NewsletterIssue, Subscriber
+
+    def fresh_ids() -> tuple[int, list[int]]:
+        issue = NewsletterIssue.objects.create(subject_en="Cost", subject_fr="Coût")
+        sending.issue_start_sending(issue_id=issue.pk)
+        return issue.pk, list(Delivery.objects.filter(issue=issue).order_by("pk").values_list("pk", flat=True)[:count])
+
+    _issue, ids = fresh_ids()
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    cursor.execute("SET synchronous_commit = off")
+    sql = ONE_STATE_CLAIM.format(delivery=Delivery._meta.db_table, subscriber=Subscriber._meta.db_table)
+    cursor.execute(f"PREPARE one_state (bigint, timestamptz) AS {sql}")
+    started = time.perf_counter()
+    for pk in ids:
+        cursor.execute("BEGIN; EXECUTE one_state (%s, %s)", [pk, timezone.now()])
+        cursor.nextset()
+        assert cursor.fetchone()
+        cursor.execute("COMMIT")
+    one_state = (time.perf_counter() - started) / len(ids)
+    cursor.execute("DEALLOCATE one_state; SET synchronous_commit = DEFAULT")
+
+    issue_id, ids = fresh_ids()
+    started = time.perf_counter()
+    with DeliveryClaimer(issue_id=issue_id) as claimer:
+        for pk in ids:
+            assert claimer.claim(pk)
+            claimer.sent(pk, "Q0")
+    two_states = (time.perf_counter() - started) / len(ids)
+    assert Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.SENT).count() == len(ids)
+    print(
+        f"database per message ({len(ids)}): one state {1e6 * one_state:.0f} us, "
+        f"two states (sending, then sent) {1e6 * two_states:.0f} us ({two_states / one_state:.0%})"
+    )
 
 
 if __name__ == "__main__":

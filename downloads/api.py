@@ -14,19 +14,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mediaportal.errors import json_error
+
 from . import selectors, serve, services
 from .forms import ClipRequestForm
 from .models import Clip, Rendition
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
 def _login_required_json(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return _error(_("Log in to download videos."), 401)
+            return json_error(_("Log in to download videos."), 401)
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -58,28 +56,28 @@ def clip_create(request):
     try:
         payload = json.loads(request.body or b"{}")
     except RequestDataTooBig:
-        return _error(_("The request is too large."), 413)
+        return json_error(_("The request is too large."), 413)
     except RawPostDataException:
         # A multipart form: the CSRF check has read it as a stream already.
-        return _error(_("The request body must be JSON."), 400)
+        return json_error(_("The request body must be JSON."), 400)
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: arrays or objects nested thousands deep.
-        return _error(_("The request body must be JSON."), 400)
+        return json_error(_("The request body must be JSON."), 400)
     if not isinstance(payload, dict):
-        return _error(_("The request body must be a JSON object."), 400)
+        return json_error(_("The request body must be a JSON object."), 400)
     slug = payload.get("video")
     if not isinstance(slug, str) or not slug:
-        return _error(_("Say which video the clip comes from."), 400)
+        return json_error(_("Say which video the clip comes from."), 400)
     # Not a slug (NUL bytes, spaces...): no video has it, and PostgreSQL
     # refuses NUL in a query.
     video = selectors.video_visible_to(request.user).filter(slug=slug).first() if slug_re.match(slug) else None
     if video is None:
-        return _error(_("No such video."), 404)
+        return json_error(_("No such video."), 404)
     if video.status != video.Status.READY:
-        return _error(_("This video is still being processed. Try again in a few minutes."), 409)
+        return json_error(_("This video is still being processed. Try again in a few minutes."), 409)
     form = ClipRequestForm(payload, video=video)
     if not form.is_valid():
-        return _error(form.first_error(), 400)
+        return json_error(form.first_error(), 400)
     try:
         clip = services.clip_request(
             rendition=form.cleaned_data["rendition"],
@@ -88,7 +86,7 @@ def clip_create(request):
             user=request.user,
         )
     except services.ClipLimitReached as limit:
-        return _error(
+        return json_error(
             _("You already have %(count)s clips being made. Please wait until one is ready.")
             % {"count": limit.args[0]},
             429,
@@ -102,7 +100,7 @@ def clip_create(request):
 def clip_status(request, pk):
     clip = selectors.clip_visible(clip_id=pk, user=request.user)
     if clip is None:
-        return _error(_("No such clip."), 404)
+        return json_error(_("No such clip."), 404)
     return JsonResponse(clip_json(clip))
 
 

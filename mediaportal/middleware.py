@@ -1,9 +1,11 @@
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from .errors import json_error, wants_json
 
 
 class ContentSecurityPolicyMiddleware:
@@ -33,8 +35,8 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             message = _("The address contains a character that is not allowed. Check the link and try again.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"error": message}, status=400)
+            if wants_json(request):
+                return json_error(message, 400)
             return HttpResponseBadRequest(render_to_string("400.html", {"message": message}, request=request))
         return self.get_response(request)
 
@@ -51,10 +53,9 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or response.content or request.method == "HEAD":
             return response
-        if request.path.startswith("/api/"):
-            response.content = JsonResponse(
-                {"error": _("This address does not answer %(method)s requests.") % {"method": request.method}}
-            ).content
+        if wants_json(request):
+            message = _("This address does not answer %(method)s requests.") % {"method": request.method}
+            response.content = json_error(message, 405).content
             response["Content-Type"] = "application/json"
         else:
             response.content = render_to_string("405.html", request=request)

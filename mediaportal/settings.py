@@ -19,6 +19,11 @@ if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# Reverse proxies of our own in front of the app (nginx: 1). The client address
+# that rate limits are keyed on is read from X-Forwarded-For only through them
+# (mediaportal/client_address.py); 0 trusts no header at all.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "mediaportal.apps.PortalAdminConfig",  # django.contrib.admin with the portal's site
@@ -147,10 +152,16 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
 # Seconds before "Send a new code" may be used again (accounts/services.py).
 PASSWORD_RESET_CODE_RESEND_WAIT = 30
+# Reset codes that may be typed for one address per hour, over all its codes
+# and sessions (each code also dies after its three tries); counted in the
+# database (accounts.services.password_reset_code_try).
+PASSWORD_RESET_CODE_TRIES_PER_ACCOUNT = 10
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+# Same work for new and registered addresses (no timing oracle).
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -163,6 +174,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_password_reset_code": "10/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # Newsletter sign-ups (each mails a confirmation), per client address.
+    "newsletter_subscribe": "5/m/ip,20/h/ip",
 }
 
 # --- Mail ---------------------------------------------------------------------
@@ -225,9 +238,21 @@ NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 NEWSLETTER_CONFIRM_RESEND_INTERVAL = 120  # one confirmation e-mail per address per 2 minutes
 # Pending deliveries queued longer ago than this are queued again (their task was lost).
 NEWSLETTER_REQUEUE_AFTER = env.int("NEWSLETTER_REQUEUE_AFTER", default=15 * 60)
+# A delivery still "sending" after this many seconds is treated as interrupted
+# and sent again with the same Message-ID (sooner if its worker's session is gone).
+NEWSLETTER_SENDING_TIMEOUT = env.int("NEWSLETTER_SENDING_TIMEOUT", default=10 * 60)
+# Envelope sender for issues, e.g. bounces@example.org: each message goes out
+# as bounces+<reference>@example.org (VERP), and the MTA hands mail to those
+# addresses to `manage.py newsletter_feedback_server`. Empty: no VERP.
+NEWSLETTER_BOUNCE_ADDRESS = env.str("NEWSLETTER_BOUNCE_ADDRESS", default="")
 CELERY_BEAT_SCHEDULE["newsletter-send-due"] = {
     "task": "newsroom.newsletter.tasks.issue_send_due_task",
     "schedule": 60.0,
+}
+
+CELERY_BEAT_SCHEDULE["attempt-counters-expire"] = {
+    "task": "accounts.tasks.attempt_counters_expire_task",
+    "schedule": 60 * 60,
 }
 
 # --- i18n ---------------------------------------------------------------------

@@ -28,3 +28,9 @@ if "TEST_VISIBILITY_TIMEOUT" in os.environ:
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+# The crash test's hook (newsroom/newsletter/sending.py, _pause_for_tests):
+# "before_end_of_data:5:/tmp/paused" stops each worker process at that point
+# of the 6th delivery of a batch, so the test can kill it exactly there.
+if "TEST_NEWSLETTER_PAUSE" in os.environ:
+    _point, _position, _file = os.environ["TEST_NEWSLETTER_PAUSE"].split(":", 2)
+    NEWSLETTER_TEST_PAUSE = (_point, int(_position), _file)

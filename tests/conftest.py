@@ -24,6 +24,18 @@ def _isolated_media(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request through the test client leaves its language active in this
+    # thread; the next test must not inherit a French admin or message.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and other cached state live in the (real) Redis cache.
     cache.clear()
@@ -150,3 +162,30 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
         if "celery_worker" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.worker)
+
+
+# --- Hostile-input tests (see tests/hostile.py) ---
+
+
+@pytest.fixture
+def content():
+    """One published topic, article and video for sweeps over public pages."""
+    from tests.newsroom.factories import ArticleFactory, TopicFactory, VideoFactory
+
+    TopicFactory(slug="climate")
+    ArticleFactory(slug="summit-agrees")
+    VideoFactory(slug="harbour")
+
+
+@pytest.fixture
+def browser_client():
+    """A client that returns 500 pages instead of raising, like a real server."""
+    from django.test import Client
+
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def staff_client(browser_client, admin_user):
+    browser_client.force_login(admin_user)
+    return browser_client

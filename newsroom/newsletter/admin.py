@@ -23,11 +23,19 @@ PREVIEW_CSP = (
 
 @admin.register(Subscriber)
 class SubscriberAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = ["email", "language", "status", "consent_at", "consent_origin"]
+    list_display = ["email", "language", "status", "consent_at", "consent_origin", "stop_reason"]
     list_filter = ["status", "language"]
     search_fields = ["email"]
     raw_id_fields = ["user"]
-    readonly_fields = ["requested_at", "consent_at", "consent_origin", "unsubscribed_at", "created_at"]
+    readonly_fields = [
+        "requested_at",
+        "consent_at",
+        "consent_origin",
+        "unsubscribed_at",
+        "stopped_at",
+        "stop_reason",
+        "created_at",
+    ]
 
 
 @admin.register(NewsletterIssue)
@@ -36,12 +44,12 @@ class NewsletterIssueAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["subject_en", "subject_fr"]
     filter_horizontal = ["articles"]
-    readonly_fields = ["status", "progress", "started_at", "finished_at"]
+    readonly_fields = ["status", "progress", "delivery_problems", "started_at", "finished_at"]
     fieldsets = [
         (_("English"), {"fields": ["subject_en", "introduction_en"]}),
         (_("French"), {"fields": ["subject_fr", "introduction_fr"]}),
         (_("Articles"), {"fields": ["articles", "latest_count"]}),
-        (_("Sending"), {"fields": ["send_at", "status", "progress", "started_at", "finished_at"]}),
+        (_("Sending"), {"fields": ["send_at", "status", "progress", "delivery_problems", "started_at", "finished_at"]}),
     ]
     actions = ["send_test_to_me", "send_now"]
     change_form_template = "admin/newsletter/newsletterissue/change_form.html"
@@ -81,6 +89,14 @@ class NewsletterIssueAdmin(PortalAdminMixin, admin.ModelAdmin):
         if counts["skipped"]:
             text += ", " + _("%(skipped)s unsubscribed meanwhile") % counts
         return text
+
+    @admin.display(description=_("re-sent, bounced, complained"))
+    def delivery_problems(self, issue):
+        counts = selectors.issue_delivery_problems(issue=issue)
+        return (
+            _("%(resent)s re-sent after a crash (same Message-ID), %(bounced)s bounced, %(complained)s complained")
+            % counts
+        )
 
     # --- Saving: a send time is only a proposal until someone confirms it --
 
@@ -238,7 +254,7 @@ class NewsletterIssueAdmin(PortalAdminMixin, admin.ModelAdmin):
 class DeliveryAdmin(PortalAdminMixin, admin.ModelAdmin):
     """Read-only: who got which issue, and why a delivery failed."""
 
-    list_display = ["subscriber", "issue", "status", "attempts", "sent_at", "error"]
+    list_display = ["subscriber", "issue", "status", "attempts", "sent_at", "queue_id", "error"]
     list_filter = ["status", "issue"]
     search_fields = ["subscriber__email"]
     list_select_related = ["subscriber", "issue"]

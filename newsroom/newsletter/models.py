@@ -12,6 +12,9 @@ class Subscriber(models.Model):
         PENDING = "pending", _("Waiting for confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        # Set by bounces.py; never sent to again unless the address confirms anew.
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Complained (marked as spam)")
 
     email = models.EmailField(_("e-mail address"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
@@ -28,6 +31,8 @@ class Subscriber(models.Model):
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_origin = models.CharField(_("consent origin"), max_length=255, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("bounced or complained"), null=True, blank=True)
+    stop_reason = models.TextField(_("bounce or complaint"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -105,13 +110,17 @@ class NewsletterIssue(models.Model):
 
 class Delivery(models.Model):
     """One issue to one subscriber. The unique pair is what makes sending
-    idempotent: a row is sent once, whatever happens to the task sending it."""
+    idempotent; the states are what the sender can actually know (see
+    ``sending.py``): ``sending`` is committed before the end of data,
+    ``sent`` only after the server's 250 reply."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped (unsubscribed)")
+        BOUNCED = "bounced", _("Bounced")
+        SKIPPED = "skipped", _("Skipped (unsubscribed or bounced)")
 
     # No index of its own: the unique (issue, subscriber) constraint serves
     # lookups by issue, and every index here is work on each "sent" update.
@@ -130,7 +139,18 @@ class Delivery(models.Model):
     error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    # The PostgreSQL backend of the worker sending it: once that session is
+    # gone, a row still "sending" belongs to a dead worker.
+    claimed_by = models.IntegerField(_("sending process"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    queue_id = models.CharField(_("server queue id"), max_length=200, blank=True)
+    uncertain_resends = models.PositiveSmallIntegerField(
+        _("re-sent after a crash"),
+        default=0,
+        help_text=_("Attempts whose outcome was unknown (the worker died or the reply was lost), sent again."),
+    )
+    complained_at = models.DateTimeField(_("complaint"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

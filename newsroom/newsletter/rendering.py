@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import make_msgid, sanitize_address
-from django.core.mail.utils import DNS_NAME
+from django.core.mail.message import sanitize_address
 from django.templatetags.static import static
 from django.utils import timezone, translation
 
@@ -170,7 +169,7 @@ def wire_template(*, rendered: RenderedIssue) -> WireTemplate | None:
     return WireTemplate(sender=sender, data=data, unsubscribe_url=url)
 
 
-def wire_message(*, template: WireTemplate, recipient: Recipient) -> bytes | None:
+def wire_message(*, template: WireTemplate, recipient: Recipient, message_id: str) -> bytes | None:
     """The message for ``recipient`` from ``template``; None for addresses
     that need encoding (non-ASCII), which take the full path."""
     if not recipient.email.isascii():
@@ -179,5 +178,5 @@ def wire_message(*, template: WireTemplate, recipient: Recipient) -> bytes | Non
     return (
         template.data.replace(TO_PLACEHOLDER.encode(), recipient.email.encode())
         .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), url.encode())
-        .replace(MESSAGE_ID_PLACEHOLDER.encode(), make_msgid(domain=DNS_NAME).encode())
+        .replace(MESSAGE_ID_PLACEHOLDER.encode(), message_id.encode())
     )

@@ -1,10 +1,14 @@
 """Sending an issue: start it, fan it out in batches, deliver each batch over
 one SMTP connection, retry failures, finish it.
 
-Every step can run twice (a retried, re-run or redelivered task) without
-sending anything twice: a delivery row is claimed with ``SELECT ... FOR
-UPDATE SKIP LOCKED`` and only while it is pending, and see ``smtp.py`` for
-the moment it becomes "sent".
+Every step can run twice (a retried, re-run or redelivered task): a
+delivery row is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` and only
+while it is pending. Its states are what the sender can know (``smtp.py``):
+``sending`` is committed before the end of data, ``sent`` after the
+server's 250. A worker that dies in between leaves the row ``sending``; the
+minutely sweep (``deliveries_recover_interrupted``) sends it again with the
+same Message-ID. Every confirmed subscriber gets the issue at least once,
+and a second copy, rare, is the same message to their mail client.
 """
 
 import logging
@@ -12,6 +16,7 @@ import smtplib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,7 +29,7 @@ from django.utils import timezone
 from mediaportal.mail import queue_mail
 from newsroom.models import Article
 
-from . import rendering, smtp
+from . import addressing, bounces, rendering, smtp
 from .claim import DeliveryClaimer
 from .models import Delivery, NewsletterIssue, Subscriber
 
@@ -60,8 +65,9 @@ def issue_start_sending(*, issue_id: int) -> bool:
     # One statement for 10,000 rows; ON CONFLICT keeps the existing ones (a re-run).
     with db_connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {Delivery._meta.db_table} (issue_id, subscriber_id, status, attempts, error) "
-            f"SELECT %s, id, %s, 0, '' FROM {Subscriber._meta.db_table} WHERE status = %s "
+            f"INSERT INTO {Delivery._meta.db_table} "
+            "(issue_id, subscriber_id, status, attempts, error, queue_id, uncertain_resends) "
+            f"SELECT %s, id, %s, 0, '', '', 0 FROM {Subscriber._meta.db_table} WHERE status = %s "
             "ON CONFLICT DO NOTHING",
             [issue.pk, Delivery.Status.PENDING, Subscriber.Status.CONFIRMED],
         )
@@ -96,7 +102,8 @@ def issue_batches_to_queue(*, issue_id: int, queued_before: datetime | None = No
 
 
 def issue_complete_if_done(*, issue_id: int) -> bool:
-    if Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.PENDING).exists():
+    unfinished = [Delivery.Status.PENDING, Delivery.Status.SENDING]
+    if Delivery.objects.filter(issue_id=issue_id, status__in=unfinished).exists():
         return False
     return bool(
         NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.SENDING).update(
@@ -113,6 +120,19 @@ class BatchResult:
     retry_at: datetime | None = None
 
 
+@dataclass
+class _Batch:
+    """What sending one batch shares between its messages."""
+
+    issue: NewsletterIssue
+    connection: object
+    claimer: DeliveryClaimer
+    result: BatchResult
+    rendered: dict[str, tuple] = field(default_factory=dict)  # language -> (RenderedIssue, WireTemplate | None)
+    # (point, position, file): the crash tests' hook, set only by settings_test.
+    pause: tuple | None = field(default_factory=lambda: getattr(settings, "NEWSLETTER_TEST_PAUSE", None))
+
+
 def delivery_send_batch(*, issue_id: int, delivery_ids: list[int]) -> BatchResult:
     """Send the pending deliveries among ``delivery_ids`` over one SMTP
     connection. Failures are recorded per recipient; the result lists those
@@ -121,27 +141,26 @@ def delivery_send_batch(*, issue_id: int, delivery_ids: list[int]) -> BatchResul
     issue = NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.SENDING).first()
     if issue is None:
         return result
-    rendered: dict[str, tuple] = {}  # language -> (RenderedIssue, WireTemplate or None)
     connection = get_connection()
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
         for pk in delivery_ids:
-            _delivery_failed(pk=pk, error=exc, result=result, sent_marked=False)
+            _delivery_failed(pk=pk, error=exc, result=result, claimed=False)
         return result
     try:
         with DeliveryClaimer(issue_id=issue_id) as claimer:
+            batch = _Batch(issue=issue, connection=connection, claimer=claimer, result=result)
             for position, pk in enumerate(delivery_ids):
-                if not _delivery_send(
-                    pk=pk, issue=issue, connection=connection, claimer=claimer, rendered=rendered, result=result
-                ):
+                if not _delivery_send(batch=batch, pk=pk, position=position):
                     # The connection broke: the rest of the batch waits for the retry.
+                    claimer.flush()
                     for rest in delivery_ids[position + 1 :]:
                         _delivery_failed(
                             pk=rest,
                             error="SMTP connection lost before sending",
                             result=result,
-                            sent_marked=False,
+                            claimed=False,
                             counts=False,
                         )
                     break
@@ -160,88 +179,167 @@ def _delivery_skip_if_unsubscribed(*, pk: int) -> None:
     ).update(status=Delivery.Status.SKIPPED)
 
 
-def _delivery_send(
-    *, pk: int, issue, connection, claimer: DeliveryClaimer, rendered: dict, result: BatchResult
-) -> bool:
+def _message_begin(*, batch: _Batch, recipient: rendering.Recipient):
+    """Everything of ``recipient``'s copy up to the end of data; returns
+    the function that sends that."""
+    reference = addressing.delivery_reference(issue=batch.issue, subscriber_id=recipient.pk)
+    message_id, return_path = addressing.delivery_message_id(reference), addressing.delivery_return_path(reference)
+    if recipient.language not in batch.rendered:
+        issue_rendered = rendering.issue_render(issue=batch.issue, language=recipient.language)
+        template = (
+            rendering.wire_template(rendered=issue_rendered) if isinstance(batch.connection, SMTPBackend) else None
+        )
+        batch.rendered[recipient.language] = (issue_rendered, template)
+    issue_rendered, template = batch.rendered[recipient.language]
+    data = template and rendering.wire_message(template=template, recipient=recipient, message_id=message_id)
+    if data:
+        return smtp.data_begin(
+            batch.connection, sender=return_path or template.sender, recipients=[recipient.email], data=data
+        )
+    message = rendering.subscriber_message(rendered=issue_rendered, subscriber=recipient)
+    message.extra_headers["Message-ID"] = message_id
+    return smtp.message_begin(batch.connection, message, sender=return_path)
+
+
+def _delivery_send(*, batch: _Batch, pk: int, position: int) -> bool:
     """Send one delivery if it is still pending and nobody else holds it.
     Returns False when the SMTP connection is no longer usable."""
     finish = None
-    _rate_limit_wait()  # before the claim: no row stays locked while we wait
+    _rate_limit_wait(before_sleep=batch.claimer.flush)
     try:
-        with claimer.transaction():
-            recipient = claimer.claim(pk)
-            if recipient is None:
-                # Sent already, not due, held by another worker, or unsubscribed meanwhile.
-                _delivery_skip_if_unsubscribed(pk=pk)
-                return True
-            if recipient.language not in rendered:
-                issue_rendered = rendering.issue_render(issue=issue, language=recipient.language)
-                template = (
-                    rendering.wire_template(rendered=issue_rendered) if isinstance(connection, SMTPBackend) else None
-                )
-                rendered[recipient.language] = (issue_rendered, template)
-            issue_rendered, template = rendered[recipient.language]
-            data = template and rendering.wire_message(template=template, recipient=recipient)
-            if data:
-                finish = smtp.data_begin(connection, sender=template.sender, recipients=[recipient.email], data=data)
-            else:
-                message = rendering.subscriber_message(rendered=issue_rendered, subscriber=recipient)
-                finish = smtp.message_begin(connection, message)
+        recipient = batch.claimer.claim(pk)  # committed "sending" from here on
+        if recipient is None:
+            # Sent already, not due, held by another worker, or unsubscribed meanwhile.
+            _delivery_skip_if_unsubscribed(pk=pk)
+            return True
+        finish = _message_begin(batch=batch, recipient=recipient)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-        _delivery_failed(pk=pk, error=exc, result=result, sent_marked=False)
+        _delivery_failed(pk=pk, error=exc, result=batch.result)
         return True
     except (OSError, smtplib.SMTPException) as exc:
-        _delivery_failed(pk=pk, error=exc, result=result, sent_marked=False)
+        _delivery_failed(pk=pk, error=exc, result=batch.result)
         return False
     except BaseException:
-        if finish is not None:  # the commit failed mid-DATA: drop the half-sent message
-            connection.close()
+        if finish is not None:  # drop the half-sent message; the row stays "sending" for the sweeper
+            _connection_abort(batch.connection)
         raise
+    _pause_for_tests(batch, "before_end_of_data", position)
     try:
-        finish()
+        queue_id = finish()
     except smtplib.SMTPResponseException as exc:
-        _delivery_failed(pk=pk, error=exc, result=result, sent_marked=True)
+        _delivery_failed(pk=pk, error=exc, result=batch.result)
         return True
     except (OSError, smtplib.SMTPException) as exc:
         # The server may have taken the message before the line dropped:
-        # keep "sent" rather than risk a second copy.
-        Delivery.objects.filter(pk=pk).update(error=f"No reply after sending: {exc}"[:1000])
+        # send it again, under the same Message-ID.
         logger.warning("newsletter delivery %s: no reply after end of data (%s)", pk, exc)
+        _delivery_failed(pk=pk, error=f"No reply after the end of data: {exc}", result=batch.result, uncertain=True)
         return False
-    result.sent += 1
+    _pause_for_tests(batch, "before_sent_commit", position)
+    batch.claimer.sent(pk, queue_id)
+    batch.result.sent += 1
     return True
 
 
-def _delivery_failed(*, pk: int, error, result: BatchResult, sent_marked: bool, counts: bool = True) -> None:
-    """Record a failed attempt: retry later with back-off, or give up."""
+def _connection_abort(connection) -> None:
+    """Close the socket without QUIT: mid-DATA, QUIT would be read as body."""
+    if isinstance(connection, SMTPBackend) and connection.connection is not None:
+        connection.connection.close()
+        connection.connection = None
+
+
+def _pause_for_tests(batch: _Batch, point: str, position: int) -> None:
+    """Where ``tests/newsroom/newsletter/test_worker_killed.py`` kills a
+    worker: at ``point`` of the ``position``-th delivery of a batch, write
+    the file and wait to be killed. Never set outside the test settings."""
+    if batch.pause and batch.pause[:2] == (point, position):
+        batch.claimer.flush()
+        Path(batch.pause[2]).write_text(point)
+        time.sleep(3600)
+
+
+def _delivery_failed(
+    *, pk: int, error, result: BatchResult, claimed: bool = True, counts: bool = True, uncertain: bool = False
+) -> None:
+    """Record a failed attempt: retry later with back-off, or give up.
+    ``claimed``: the row is ours ("sending"); else still pending.
+    ``uncertain``: the server may have it all the same."""
     now = timezone.now()
     with transaction.atomic():
-        status = Delivery.Status.SENT if sent_marked else Delivery.Status.PENDING
+        status = Delivery.Status.SENDING if claimed else Delivery.Status.PENDING
         delivery = Delivery.objects.select_for_update(skip_locked=True).filter(pk=pk, status=status).first()
         if delivery is None:
             return
-        if counts and not sent_marked:
+        if counts and not claimed:
             delivery.attempts += 1
         delivery.error = str(error)[:1000]
-        delivery.sent_at = None
-        if (
+        delivery.claimed_at = delivery.claimed_by = None
+        bounce = claimed and isinstance(error, Exception) and smtp.hard_bounce_reason(error)
+        if bounce:
+            delivery.status = Delivery.Status.BOUNCED
+            delivery.next_attempt_at = None
+            bounces.subscriber_stop(
+                subscriber_id=delivery.subscriber_id, status=Subscriber.Status.BOUNCED, reason=bounce
+            )
+        elif (
             isinstance(error, Exception) and smtp.is_permanent(error)
         ) or delivery.attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
             delivery.status = Delivery.Status.FAILED
             delivery.next_attempt_at = None
         else:
             delivery.status = Delivery.Status.PENDING
+            delivery.uncertain_resends += uncertain
             delay = settings.NEWSLETTER_RETRY_BACKOFF * 2 ** max(delivery.attempts - 1, 0)
             delivery.next_attempt_at = now + timedelta(seconds=delay)
             result.retry_ids.append(pk)
             result.retry_at = max(filter(None, [result.retry_at, delivery.next_attempt_at]))
-        delivery.save(update_fields=["attempts", "error", "sent_at", "status", "next_attempt_at"])
+        delivery.save(
+            update_fields=[
+                "attempts",
+                "error",
+                "claimed_at",
+                "claimed_by",
+                "status",
+                "next_attempt_at",
+                "uncertain_resends",
+            ]
+        )
     logger.warning("newsletter delivery %s failed: %s", pk, error)
 
 
-def _rate_limit_wait() -> None:
+def deliveries_recover_interrupted(*, issue_id: int) -> int:
+    """Put back to pending, to be sent again with the same Message-ID, the
+    deliveries left "sending" by a worker that died: its database session
+    is gone, or it has held them past NEWSLETTER_SENDING_TIMEOUT. Returns
+    how many."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.NEWSLETTER_SENDING_TIMEOUT)
+    dead = "claimed_at < %(stale)s"
+    if db_connection.vendor == "postgresql":
+        dead += " OR NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = claimed_by)"
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} SET status = %(pending)s, uncertain_resends = uncertain_resends + 1, "
+            "dispatched_at = NULL, next_attempt_at = NULL, claimed_at = NULL, claimed_by = NULL, error = %(error)s "
+            f"WHERE issue_id = %(issue)s AND status = %(sending)s AND ({dead})",
+            {
+                "pending": Delivery.Status.PENDING,
+                "sending": Delivery.Status.SENDING,
+                "issue": issue_id,
+                "stale": stale,
+                "error": "Interrupted between the claim and the server's reply; sent again with the same Message-ID",
+            },
+        )
+        recovered = cursor.rowcount
+    if recovered:
+        logger.warning("newsletter issue %s: %s interrupted deliveries to send again", issue_id, recovered)
+    return recovered
+
+
+def _rate_limit_wait(*, before_sleep) -> None:
     """At most NEWSLETTER_RATE_LIMIT messages per second over all workers
-    (a counter per second in the shared cache)."""
+    (a counter per second in the shared cache). ``before_sleep`` runs
+    before waiting (records what is done, so no row waits in "sending")."""
     limit = settings.NEWSLETTER_RATE_LIMIT
     while limit:
         second = int(time.time())
@@ -249,6 +347,7 @@ def _rate_limit_wait() -> None:
         cache.add(key, 0, timeout=5)
         if cache.incr(key) <= limit:
             return
+        before_sleep()
         time.sleep(max(0.0, second + 1 - time.time()))
 
 

@@ -28,14 +28,17 @@ def delivery_send_batch_task(issue_id: int, delivery_ids: list[int]) -> int:
 
 @shared_task(queue="bulk")
 def issue_send_due_task() -> None:
-    """Every minute (Celery beat): start scheduled issues that are due, and
-    queue again the deliveries of an issue that has stalled (its tasks were
-    lost; Redis would give them back only after the visibility timeout)."""
+    """Every minute (Celery beat): start scheduled issues that are due; send
+    again what a dead worker left "sending" (same Message-ID); queue again
+    the deliveries of an issue that has stalled (its tasks were lost; Redis
+    would give them back only after the visibility timeout)."""
     now = timezone.now()
     for issue_id in selectors.issues_due(now=now).values_list("pk", flat=True):
         issue_send_task.delay(issue_id)
     queued_before = now - timedelta(seconds=settings.NEWSLETTER_REQUEUE_AFTER)
     for issue_id in selectors.issues_sending().values_list("pk", flat=True):
+        if sending.deliveries_recover_interrupted(issue_id=issue_id):
+            _queue_batches(issue_id)
         _queue_batches(issue_id, queued_before=queued_before)
         sending.issue_complete_if_done(issue_id=issue_id)
 

@@ -1,3 +1,4 @@
+from allauth.decorators import rate_limit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -29,6 +30,9 @@ def _safe_next(request, url: str | None) -> str | None:
     return None
 
 
+# Per client (ACCOUNT_RATE_LIMITS["newsletter_subscribe"]): each sign-up
+# mails a confirmation to the address typed, so one client must not mail many.
+@rate_limit(action="newsletter_subscribe")
 def subscribe(request):
     """The form in every page's footer posts here; GET shows it on its own."""
     form = SubscribeForm(request.POST or None, initial={"language": get_language()})

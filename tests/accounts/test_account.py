@@ -4,6 +4,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
+from tests.hostile import NUL, ODD_VALUES, server_errors
+
 from .conftest import code_in
 from .factories import PASSWORD, UserFactory
 
@@ -105,3 +107,27 @@ def test_staff_and_editors_are_groups_with_permissions():
     editor.groups.add(editors)
     assert editor.has_perm("downloads.change_video") and not editor.is_superuser
     assert not editor.has_perm("accounts.change_user")
+
+
+# --- Odd and hostile input: a 4xx with a message, never a 500 ---
+
+
+@pytest.mark.parametrize("field", ["full_name", "organisation", "job_title", "country", "preferred_language"])
+def test_odd_profile_values_never_cause_a_server_error(browser_client, django_user_model, field):
+    user = django_user_model.objects.create_user("ana@example.org", "x", full_name="Ana", organisation="Daily")
+    browser_client.force_login(user)
+    base = {"full_name": "Ana", "organisation": "Daily", "job_title": "", "country": "", "preferred_language": "en"}
+    response = browser_client.post("/fr/account/", {**base, field: f"Ana{NUL}"})
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert (user.full_name, user.organisation) == ("Ana", "Daily")
+    assert server_errors(browser_client, "post", "/en/account/", [{**base, field: v} for v in ODD_VALUES]) == []
+
+
+def test_a_nul_byte_in_the_profile_gets_the_fields_message_in_french(browser_client, django_user_model):
+    browser_client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
+    response = browser_client.post(
+        "/fr/account/", {"full_name": f"Ana{NUL}", "organisation": "Daily", "preferred_language": "fr"}
+    )
+    assert response.status_code == 400
+    assert "Le caractère nul n’est pas autorisé." in response.content.decode()

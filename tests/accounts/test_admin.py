@@ -46,3 +46,23 @@ def test_admin_password_change_applies_the_policy(admin_client, user):
     )
     user.refresh_from_db()
     assert user.check_password("Fjord-Lantern-93!")
+
+
+# --- Odd and hostile input: a 4xx with a message, never a 500 ---
+
+
+def test_a_duplicate_account_address_in_another_case_gets_a_human_message(staff_client, django_user_model):
+    django_user_model.objects.create_user("ana@example.org", "x")
+    response = staff_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "ANA@EXAMPLE.ORG",
+            "password1": "Long-Enough-Pass-42",
+            "password2": "Long-Enough-Pass-42",
+            "usable_password": "true",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 200
+    assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
+    assert "accounts_user_email_ci_unique" not in response.content.decode()

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from downloads.models import Clip, Download, Rendition, Video
+from tests.newsroom.factories import VideoFactory
 
 
 def _add(admin_client, upload, title="Harbour exercise"):
@@ -80,3 +81,25 @@ def test_the_upload_problem_is_told_in_the_staff_members_language(admin_client, 
     admin_client.cookies["django_language"] = "fr"
     response = _add(admin_client, upload)
     assert "Ce fichier ne contient pas d’image : c’est peut-être un enregistrement sonore." in response.content.decode()
+
+
+# --- Odd and hostile input: a 4xx with a message, never a 500 ---
+
+
+@pytest.mark.django_db
+def test_a_video_publication_date_out_of_range_is_refused(staff_client):
+    video = VideoFactory(slug="harbour")
+    data = {
+        "title": "Harbour",
+        "slug": "harbour",
+        "language": "zxx",
+        "is_published": "on",
+        "published_at_0": "0001-01-01",
+        "published_at_1": "00:00",
+        "renditions-TOTAL_FORMS": "0",
+        "renditions-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post(f"/admin/downloads/video/{video.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Enter a date between the years 1900 and 2999." in response.content.decode()
+    assert staff_client.get("/en/videos/").status_code == 200

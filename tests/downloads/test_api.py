@@ -5,7 +5,9 @@ import json
 import pytest
 from django.test import Client
 
-from downloads.models import Clip, Download, Rendition
+from downloads.models import Clip, Download, Rendition, Video
+from tests.hostile import NUL
+from tests.newsroom.factories import VideoFactory
 
 from .inspection import frame_numbers
 
@@ -204,3 +206,115 @@ def test_one_user_cannot_flood_the_media_queue(api, video, user, settings):
     # Asking again for a clip already on its way is fine: it adds no work.
     assert post(api, {"video": video.slug, "start": 0, "end": 1}).json()["id"] == first.json()["id"]
     assert Clip.objects.count() == 2
+
+
+# --- Odd and hostile input: a 4xx with a message, never a 500 ---
+
+
+@pytest.fixture
+def api_client(browser_client, django_user_model):
+    VideoFactory(slug="harbour", status=Video.Status.READY)
+    browser_client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
+    return browser_client
+
+
+def clip_post(client, body, **headers):
+    return client.post("/api/clips/", body, content_type="application/json", **headers)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[]",
+        b'"harbour"',
+        b"null",
+        b"1",
+        b"{",
+        b"\xff\xfe",
+        b"[" * 100_000 + b"]" * 100_000,
+        json.dumps({"video": {"slug": "harbour"}}),
+        json.dumps({"video": NUL}),
+        json.dumps({"video": "x" * 10_000}),
+        json.dumps({"video": "🎥"}),
+        b'{"video": "harbour", "start": NaN, "end": 2}',
+        '{"video": "harbour", "start": %s, "end": 2}' % ("9" * 400),
+        '{"video": "harbour", "start": 1, "end": %s}' % ("9" * 5000),
+    ],
+    ids=[
+        "array",
+        "string",
+        "null",
+        "number",
+        "truncated",
+        "not-utf8",
+        "nested-100000-deep",
+        "object-slug",
+        "nul-slug",
+        "long-slug",
+        "emoji-slug",
+        "nan",
+        "400-digit-integer",
+        "5000-digit-integer",
+    ],
+)
+def test_odd_clip_requests_get_a_4xx_with_a_message(api_client, body):
+    response = clip_post(api_client, body)
+    assert 400 <= response.status_code < 500
+    assert response.json()["error"]
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_refused_in_french(api_client):
+    response = clip_post(api_client, b"[" * 100_000 + b"]" * 100_000, HTTP_ACCEPT_LANGUAGE="fr")
+    assert (response.status_code, response.json()) == (400, {"error": "Le corps de la requête doit être du JSON."})
+
+
+@pytest.mark.django_db
+def test_a_nul_in_the_video_slug_is_no_such_video(api_client):
+    response = clip_post(
+        api_client, json.dumps({"video": f"harbour{NUL}", "start": 1, "end": 2}), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert (response.status_code, response.json()) == (404, {"error": "Cette vidéo n’existe pas."})
+
+
+@pytest.mark.django_db
+def test_a_huge_integer_time_is_refused_with_the_times_message(make_video_row, django_user_model):
+    video = make_video_row("bframes")
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
+    response = clip_post(client, f'{{"video": "{video.slug}", "start": 1, "end": 1{"0" * 400}}}')
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Times must be numbers of seconds or timecodes")
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_413_in_json(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = clip_post(api_client, json.dumps({"video": "harbour", "pad": "x" * 2048}), HTTP_ACCEPT_LANGUAGE="fr")
+    assert (response.status_code, response.json()) == (413, {"error": "La requête est trop volumineuse."})
+
+
+def _csrf_client(django_user_model):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
+    client.get("/en/videos/harbour/")
+    return client
+
+
+@pytest.mark.django_db
+def test_a_multipart_form_sent_to_the_clip_api_gets_a_json_400(django_user_model):
+    VideoFactory(slug="harbour")
+    client = _csrf_client(django_user_model)
+    token = client.cookies["csrftoken"].value
+    response = client.post("/api/clips/", {"video": "harbour", "start": "1", "end": "2"}, HTTP_X_CSRFTOKEN=token)
+    assert (response.status_code, response.json()) == (400, {"error": "The request body must be JSON."})
+
+
+@pytest.mark.django_db
+def test_a_clip_request_without_csrf_token_gets_a_json_403_the_page_can_show(django_user_model):
+    VideoFactory(slug="harbour")
+    client = _csrf_client(django_user_model)
+    response = clip_post(client, json.dumps({"video": "harbour", "start": 1, "end": 2}), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 403
+    assert response.json()["error"].startswith("Votre session a expiré")

@@ -34,10 +34,13 @@ class Sink:
     slowly, like a busy real one. Messages count as received when the server
     reads the end of data, before it answers (as a real MTA queues them)."""
 
-    def __init__(self, refuse: dict[str, list[str]] | None = None, delay: float = 0):
+    def __init__(self, refuse: dict[str, list[str]] | None = None, delay: float = 0, hang_up: set | None = None):
         self.refuse = {address: list(replies) for address, replies in (refuse or {}).items()}
         self.delay = delay
+        self.hang_up = set(hang_up or ())  # take these recipients' next message, then drop the line unanswered
         self.messages = []
+        self.envelope_senders = []  # MAIL FROM of each message, in order
+        self.queue_ids = []  # what the server answered for each message, as Postfix does
         self.arrived = threading.Condition()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -50,10 +53,17 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         with self.arrived:
             self.messages.append(message_from_bytes(envelope.content, policy=default))
+            self.envelope_senders.append(envelope.mail_from)
+            self.queue_ids.append(f"Q{len(self.messages):05d}{id(envelope) % 997:03d}")
+            queue_id = self.queue_ids[-1]
             self.arrived.notify_all()
+        if self.hang_up & set(envelope.rcpt_tos):
+            self.hang_up -= set(envelope.rcpt_tos)
+            server.transport.close()
+            return "421 closing"  # never reaches the client: the line is already down
         if self.delay:
             await asyncio.sleep(self.delay)
-        return "250 Message accepted for delivery"
+        return f"250 2.0.0 Ok: queued as {queue_id}"
 
     def wait_for(self, count: int, timeout: float = 30) -> list:
         with self.arrived:

@@ -1,8 +1,8 @@
 import factory
 from django.utils import timezone
 
-from newsroom.models import Article
 from newsroom.newsletter.models import NewsletterIssue, Subscriber
+from tests.newsroom.factories import ArticleFactory  # noqa: F401 - the one article factory, re-exported for these tests
 
 
 class SubscriberFactory(factory.django.DjangoModelFactory):
@@ -15,18 +15,6 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     requested_at = factory.LazyFunction(timezone.now)
     consent_at = factory.LazyFunction(timezone.now)
     consent_origin = "test"
-
-
-class ArticleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Article
-
-    language = "en"
-    title = factory.Sequence(lambda n: f"Article {n}")
-    slug = factory.Sequence(lambda n: f"article-{n}")
-    standfirst = "What happened, in one line."
-    status = Article.Status.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
 
 
 class IssueFactory(factory.django.DjangoModelFactory):

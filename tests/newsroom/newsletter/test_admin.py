@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from newsroom.newsletter import services
-from newsroom.newsletter.models import Delivery, NewsletterIssue
+from newsroom.newsletter.models import Delivery, NewsletterIssue, Subscriber
 from tests.newsroom.factories import staff_user
 
 from .factories import ArticleFactory, IssueFactory, SubscriberFactory
@@ -127,6 +127,21 @@ def test_saving_with_a_send_time_asks_for_confirmation_then_schedules(editor_cli
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.DRAFT
     assert editor_client.get(f"{ISSUES}{issue.pk}/change/").status_code == 200
+
+
+# --- Odd and hostile input: a 4xx with a message, never a 500 ---
+
+
+def test_a_duplicate_address_in_another_case_gets_a_human_message(admin_client):
+    Subscriber.objects.create(email="bob@example.org", language="en")
+    response = admin_client.post(
+        "/admin/newsletter/subscriber/add/",
+        {"email": "BOB@example.org", "language": "en", "status": "pending"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 200
+    assert "Cette adresse e-mail figure déjà dans la liste des abonnés." in response.content.decode()
+    assert Subscriber.objects.count() == 1
 
 
 def test_pause_stops_new_batches_and_resume_sends_the_rest(editor_client, on_commit, mailoutbox, settings):

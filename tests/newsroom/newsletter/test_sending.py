@@ -113,7 +113,7 @@ def test_refused_recipients_are_recorded_and_retried_with_backoff(sink_factory, 
     assert (busy.status, busy.attempts) == (Delivery.Status.PENDING, 1) and "Mailbox busy" in busy.error
     assert timedelta(seconds=55) < busy.next_attempt_at - timezone.now() < timedelta(seconds=61)
     ghost = Delivery.objects.get(subscriber__email="ghost@example.org")
-    assert ghost.status == Delivery.Status.FAILED and "No such user" in ghost.error
+    assert ghost.status == Delivery.Status.BOUNCED and "No such user" in ghost.error
     from newsroom.newsletter.admin import NewsletterIssueAdmin
 
     assert NewsletterIssueAdmin.progress(None, issue) == "1 / 3 sent, 1 failed, 1 to retry"

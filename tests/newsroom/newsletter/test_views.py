@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from newsroom.newsletter.models import Subscriber
+from tests.hostile import NUL
 
 from .conftest import link_in
 from .factories import SubscriberFactory
@@ -126,3 +127,28 @@ def test_french_visitor_gets_french_mail_and_pages(client, on_commit, mailoutbox
     assert "/fr/newsletter/confirm/" in mail.body
     assert "Vous êtes abonné" in client.post(link_in(mail, "/confirm/")).content.decode()
     assert Subscriber.objects.get().language == "fr"
+
+
+# --- Odd and hostile input: a 4xx with a message, never a 500 ---
+
+
+def test_a_nul_byte_in_a_form_field_gets_the_fields_message_in_french(browser_client):
+    response = browser_client.post("/fr/newsletter/", {"email": f"ana{NUL}@example.org", "language": "fr"})
+    assert response.status_code == 400
+    assert "Le caractère nul n’est pas autorisé." in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize("next_url", ["abc", "-1", "مرحبا", "//evil.example/", "https://evil.example/", "%", ""])
+def test_newsletter_toggle_goes_back_to_the_account_page_for_a_bad_next(browser_client, django_user_model, next_url):
+    user = django_user_model.objects.create_user("ana@example.org", "x")
+    browser_client.force_login(user)
+    response = browser_client.post("/en/newsletter/account/", {"subscribe": "0", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/account/"
+
+
+def test_newsletter_toggle_still_follows_a_path_on_the_site(browser_client, django_user_model):
+    browser_client.force_login(django_user_model.objects.create_user("ana@example.org", "x"))
+    response = browser_client.post("/en/newsletter/account/", {"subscribe": "0", "next": "/en/news/"})
+    assert response["Location"] == "/en/news/"

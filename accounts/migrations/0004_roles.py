@@ -20,10 +20,10 @@ def apply_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_email_unique_message"),
+        ("accounts", "0003_attempt_counter"),
         ("newsroom", "0004_field_labels"),
         ("downloads", "0003_web_label"),
-        ("newsletter", "0003_issue_pause_and_send_permission"),
+        ("newsletter", "0004_issue_pause_and_send_permission"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

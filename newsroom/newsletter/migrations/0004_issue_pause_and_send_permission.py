@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletter', '0002_email_unique_message'),
+        ('newsletter', '0003_delivery_states_and_bounces'),
     ]
 
     operations = [
