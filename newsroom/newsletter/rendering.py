@@ -1,6 +1,7 @@
 """Turn an issue into e-mail messages: rendered once per language, then
 personalised (the unsubscribe link) per recipient."""
 
+import logging
 from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import NamedTuple
@@ -18,6 +19,8 @@ from newsroom.models import Article, HeroRendition
 from . import selectors, tokens
 from .models import NewsletterIssue, Subscriber
 from .services import subscriber_url
+
+logger = logging.getLogger(__name__)
 
 # Rendering the templates for each of 10,000 recipients would cost more than
 # sending; the only personal part is the link, so it is filled in afterwards.
@@ -42,6 +45,16 @@ def _absolute(url: str) -> str:
 # The lead image is shown 600 px wide; a rendition twice that is sharp on
 # high-density screens. JPEG, as some mail clients cannot show WebP.
 LEAD_IMAGE_WIDTH = 600
+
+
+def _logo_url() -> str:
+    try:
+        return _absolute(static(settings.SITE_LOGO))
+    except ValueError:
+        # No static manifest (collectstatic not run, as in bench/): a logo is
+        # not worth failing a sending over; the plain name is served in development.
+        logger.warning("no static manifest entry for %s; linking it unhashed", settings.SITE_LOGO)
+        return _absolute(settings.STATIC_URL + settings.SITE_LOGO)
 
 
 def _lead_image(article: Article) -> dict | None:
@@ -87,7 +100,7 @@ def issue_render(*, issue: NewsletterIssue, language: str) -> RenderedIssue:
         "others": articles[1:],
         "date": issue.started_at or timezone.now(),
         "site_name": settings.SITE_NAME,
-        "logo_url": _absolute(static(settings.SITE_LOGO)),
+        "logo_url": _logo_url(),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
         "site_url": settings.SITE_URL,
     }

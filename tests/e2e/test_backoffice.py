@@ -75,6 +75,12 @@ def editor_round_trip(newsroom, base, page, mailoutbox):
     page.goto(f"{base}/fr/news/{article.slug}/")
     assert page.locator("h1").inner_text() == "Les rivières partagent leurs données"
 
+    # The article list at 1280 px: the title column stays readable.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{base}/admin/newsroom/article/")
+    title_width = page.locator("#result_list td.field-title, #result_list th.field-title").first.bounding_box()["width"]
+    assert title_width >= 250, title_width
+
     # Newsletter: write it, confirm (counts per language, both renderings, a test), send, watch.
     page.goto(f"{base}/admin/newsletter/newsletterissue/add/")
     page.fill("#id_subject_en", "River data week")

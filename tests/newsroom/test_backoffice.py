@@ -84,7 +84,7 @@ def test_the_article_list_keeps_titles_readable(client, editor):
     from django.contrib.staticfiles import finders
 
     with open(finders.find("mediaportal/admin.css")) as css:
-        assert "td.field-title" in css.read()
+        assert "#result_list .field-title" in css.read()
 
 
 def test_publishing_without_a_time_means_now_for_articles_and_videos(editor):
