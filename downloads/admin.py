@@ -30,14 +30,20 @@ class VideoAdminForm(forms.ModelForm):
         model = Video
         fields = [
             "title",
+            "title_fr",
             "slug",
             "summary",
+            "summary_fr",
             "shot_list",
+            "shot_list_fr",
             "recorded_on",
             "recorded_at",
+            "recorded_at_fr",
             "language",
             "credits",
+            "credits_fr",
             "usage_terms",
+            "usage_terms_fr",
             "is_published",
             "published_at",
         ]
@@ -89,14 +95,38 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
     form = VideoAdminForm
     list_display = ["title", "status", "is_published", "published_at", "duration", "poster_preview"]
     list_filter = ["status", "is_published", "language"]
-    search_fields = ["title", "summary", "slug"]
+    search_fields = ["title", "title_fr", "summary", "summary_fr", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["status", "failure_reason", "duration", "frame_rate", "width", "height", "poster_preview"]
     inlines = [RenditionInline]
     actions = ["reprocess", "publish", "unpublish"]
+    # Each text in English and French side by side (one row per text); an
+    # empty translation shows the other language, marked as such, on the site.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "master", "summary", "shot_list"]}),
-        (_("Recording"), {"fields": ["recorded_on", "recorded_at", "language", "credits", "usage_terms"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "title_fr"),
+                    "slug",
+                    "master",
+                    ("summary", "summary_fr"),
+                    ("shot_list", "shot_list_fr"),
+                ]
+            },
+        ),
+        (
+            _("Recording"),
+            {
+                "fields": [
+                    "recorded_on",
+                    ("recorded_at", "recorded_at_fr"),
+                    "language",
+                    ("credits", "credits_fr"),
+                    ("usage_terms", "usage_terms_fr"),
+                ]
+            },
+        ),
         (_("Publication"), {"fields": ["is_published", "published_at"]}),
         (
             _("Processing"),

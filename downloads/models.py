@@ -1,9 +1,57 @@
+import secrets
+from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+# The texts a video carries in each language: ``<name>`` is English, ``<name>_fr`` French.
+TEXT_FIELDS = ("title", "summary", "shot_list", "recorded_at", "credits", "usage_terms")
+TEXT_LANGUAGES = ("en", "fr")
+
+
+class LocalText(str):
+    """A video text in the language asked for or, when that translation is
+    missing, in the other one: ``lang`` is the language it is written in and
+    ``fallback`` says whether it differs from the one asked for (templates
+    then mark it with ``lang``)."""
+
+    lang: str
+    fallback: bool
+
+    def __new__(cls, value: str, *, lang: str, fallback: bool):
+        text = super().__new__(cls, value)
+        text.lang, text.fallback = lang, fallback
+        return text
+
+
+@dataclass(frozen=True)
+class VideoTexts:
+    title: LocalText
+    summary: LocalText
+    shot_list: LocalText
+    recorded_at: LocalText
+    credits: LocalText
+    usage_terms: LocalText
+
+
+def _still_name(folder: str, filename: str) -> str:
+    # Stills of unpublished videos must not be found by guessing (the media
+    # folders are served without a check): a random name, never the slug.
+    suffix = PurePosixPath(filename).suffix.lower() or ".jpg"
+    return f"{folder}/{secrets.token_urlsafe(24)}{suffix}"
+
+
+def poster_upload_to(instance, filename: str) -> str:
+    return _still_name("posters", filename)
+
+
+def thumbnail_upload_to(instance, filename: str) -> str:
+    return _still_name("thumbnails", filename)
 
 
 class Video(models.Model):
@@ -14,16 +62,27 @@ class Video(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    title = models.CharField(_("title"), max_length=200)
+    # English texts in ``<name>``, French in ``<name>_fr`` (see TEXT_FIELDS and ``texts()``).
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary (English)"), blank=True)
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
     shot_list = models.TextField(
-        _("shot list"), blank=True, help_text=_("One shot a line, e.g. 00:00:12 Wide shot of the summit hall.")
+        _("shot list (English)"),
+        blank=True,
+        help_text=_("One shot a line, e.g. 00:00:12 Wide shot of the summit hall."),
+    )
+    shot_list_fr = models.TextField(
+        _("shot list (French)"), blank=True, help_text=_("One shot a line, e.g. 00:00:12 Plan large de la salle.")
     )
     recorded_on = models.DateField(_("recording date"), null=True, blank=True)
-    recorded_at = models.CharField(_("recording place"), max_length=200, blank=True)
-    credits = models.CharField(_("credits"), max_length=200, blank=True)
-    usage_terms = models.TextField(_("usage terms"), blank=True)
+    recorded_at = models.CharField(_("recording place (English)"), max_length=200, blank=True)
+    recorded_at_fr = models.CharField(_("recording place (French)"), max_length=200, blank=True)
+    credits = models.CharField(_("credits (English)"), max_length=200, blank=True)
+    credits_fr = models.CharField(_("credits (French)"), max_length=200, blank=True)
+    usage_terms = models.TextField(_("usage terms (English)"), blank=True)
+    usage_terms_fr = models.TextField(_("usage terms (French)"), blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES + [("zxx", _("No speech"))], default="zxx"
     )
@@ -37,8 +96,10 @@ class Video(models.Model):
     failure_reason = models.TextField(_("failure reason"), blank=True, editable=False)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
-    poster = models.ImageField(_("poster"), upload_to="posters/", blank=True, editable=False)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="thumbnails/", blank=True, editable=False)
+    poster = models.ImageField(_("poster"), upload_to=poster_upload_to, blank=True, editable=False, max_length=200)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=thumbnail_upload_to, blank=True, editable=False, max_length=200
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,6 +114,28 @@ class Video(models.Model):
 
     def get_absolute_url(self):
         return reverse("downloads:video_detail", kwargs={"slug": self.slug})
+
+    def text(self, name: str, language: str | None = None) -> LocalText:
+        """Text ``name`` (one of TEXT_FIELDS) in ``language`` (default: the
+        active one), or in the other language when that one is empty."""
+        wanted = language if language in TEXT_LANGUAGES else (translation.get_language() or "en")[:2]
+        if wanted not in TEXT_LANGUAGES:
+            wanted = "en"
+        for lang in (wanted, *(code for code in TEXT_LANGUAGES if code != wanted)):
+            value = getattr(self, name if lang == "en" else f"{name}_{lang}")
+            if value:
+                return LocalText(value, lang=lang, fallback=lang != wanted)
+        return LocalText("", lang=wanted, fallback=False)
+
+    def texts(self, language: str | None = None) -> VideoTexts:
+        """Every text of the video in ``language`` (default: the active one),
+        each falling back to the other language (newsletter, feeds, pages)."""
+        return VideoTexts(**{name: self.text(name, language) for name in TEXT_FIELDS})
+
+    @property
+    def local(self) -> VideoTexts:
+        """``texts()`` in the active language, for templates: ``video.local.title``."""
+        return self.texts()
 
     @property
     def fps(self) -> Fraction | None:

@@ -57,14 +57,21 @@ def video_create(*, title: str, master: File, summary: str = "", publish: bool =
 def video_publish(*, videos: QuerySet[Video]) -> int:
     """Put the given videos on the site. One without a publication date goes
     out now; one with a date keeps it. Returns how many were published."""
+    from newsroom.caching import public_cache_invalidate
+
     with transaction.atomic():
         videos.filter(published_at__isnull=True).update(published_at=timezone.now())
+        public_cache_invalidate()  # update() sends no signal; forgets the cached feeds after commit
         return videos.update(is_published=True)
 
 
 def video_unpublish(*, videos: QuerySet[Video]) -> int:
     """Take the given videos off the site (their publication date stays)."""
-    return videos.update(is_published=False)
+    from newsroom.caching import public_cache_invalidate
+
+    with transaction.atomic():
+        public_cache_invalidate()  # update() sends no signal; forgets the cached feeds after commit
+        return videos.update(is_published=False)
 
 
 def video_attach_master(*, video: Video, master: File) -> Rendition:

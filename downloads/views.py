@@ -3,9 +3,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+
+from mediaportal import search
 
 from . import selectors
 from .models import Rendition, Video
@@ -21,21 +24,41 @@ class VideoFilterForm(forms.Form):
     date_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            # Neither date applies: which one is wrong is the reader's call.
+            del data["date_from"], data["date_to"]
+            raise ValidationError(_("The From date is after the To date: swap them, or clear one."), code="date_order")
+        return data
+
 
 def video_list(request):
     form = VideoFilterForm(request.GET or None)
     # Filters that make sense apply; the others are named on the page, with a 400.
     valid = form.is_valid() if form.is_bound else True
     filters = form.cleaned_data if form.is_bound else {}
-    videos = selectors.video_search(
-        query=filters.get("q", ""),
-        language=filters.get("language", ""),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
+    query = filters.get("q", "")
+    if query and (limited := search.search_rate_limited(request)):
+        return limited
+    result = search.search_paginate(
+        lambda plan: selectors.video_search(
+            language=filters.get("language", ""),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            plan=plan,
+        ),
+        plan=selectors.video_search_plan(query) if query else None,
+        per_page=12,
+        page_number=request.GET.get("page"),
     )
-    page = Paginator(videos, 12).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = result.page
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
     return render(
         request,
         "downloads/video_list.html",
@@ -43,7 +66,10 @@ def video_list(request):
             "form": form,
             "page": page,
             "videos": page.object_list,
-            "query": query.urlencode(),
+            "query": query_string.urlencode(),
+            "search_query": query,
+            "corrected": result.corrected,
+            "filtered": any(filters.get(name) for name in ("language", "date_from", "date_to")),
         },
         status=200 if valid else 400,
     )

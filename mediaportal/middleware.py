@@ -1,7 +1,8 @@
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.db import OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -61,3 +62,31 @@ class MethodNotAllowedPageMiddleware:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+class QueryTimeoutMiddleware:
+    """A query cancelled by ``statement_timeout`` (DATABASE_STATEMENT_TIMEOUT)
+    answers 503 with a page that says to try again, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError) or not _is_query_canceled(exception):
+            return None
+        message = _("This request took too long and was stopped. Please try again in a minute, or narrow your search.")
+        if wants_json(request):
+            response = json_error(message, 503)
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": message}, request=request), status=503)
+        response["Retry-After"] = "60"
+        return response
+
+
+def _is_query_canceled(exception: BaseException) -> bool:
+    cause = exception.__cause__
+    # psycopg's QueryCanceled: SQLSTATE 57014 (statement timeout or cancel request).
+    return getattr(cause, "sqlstate", None) == "57014"

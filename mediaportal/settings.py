@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "mediaportal.middleware.RejectNulMiddleware",
     "mediaportal.middleware.MethodNotAllowedPageMiddleware",
+    "mediaportal.middleware.QueryTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "mediaportal.urls"
@@ -89,6 +90,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# No statement may hold a connection (and so a web worker) longer than this:
+# a crafted slow search answers 503 instead of occupying every worker.
+# Migrations that build large indexes lift it for themselves (SET LOCAL).
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=5000)  # milliseconds, 0 = none
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_STATEMENT_TIMEOUT:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+# Searches per client (allauth's rate syntax; the client as in TRUSTED_PROXY_COUNT).
+SEARCH_RATE_LIMIT = env.str("SEARCH_RATE_LIMIT", default="60/m/ip")
+# Sitemap and feeds are cached until something is published (or this many seconds).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=900)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

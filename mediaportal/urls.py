@@ -6,6 +6,7 @@ from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from newsroom.caching import cached_until_publish
 from newsroom.sitemaps import SITEMAPS
 
 from .health import healthz
@@ -22,7 +23,7 @@ urlpatterns = [
 ]
 
 # --- Newsroom: one sitemap for articles (each in its language) and videos ---
-urlpatterns += [path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap")]
+urlpatterns += [path("sitemap.xml", cached_until_publish(sitemap), {"sitemaps": SITEMAPS}, name="sitemap")]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.allauth_urls")),

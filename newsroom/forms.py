@@ -40,6 +40,15 @@ class ArticleFilterForm(forms.Form):
             raise ValidationError(_("Give the month as YYYY-MM, for example 2026-11.")) from None
 
 
+class SiteSearchForm(forms.Form):
+    """The site-wide search box (GET): news and videos."""
+
+    q = forms.CharField(label=_("Search news and videos"), required=False, max_length=200)
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+
 class HeroImageField(forms.FileField):
     """An image upload checked with Pillow (see ``images.image_check``) and
     replaced by its clean re-encoding, so the stored original has no metadata."""

@@ -3,18 +3,17 @@ prefetched, so a page runs the same number of queries whatever it lists."""
 
 from datetime import date
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 # Which videos are public is the video library's rule: one definition, re-exported here.
 from downloads.selectors import video_list_published  # noqa: F401
+from mediaportal import search
 
 from .models import Article, HeroRendition, Topic
 
-# PostgreSQL text search configuration per article language: stemming and
-# stop words of the language the article is written in.
-SEARCH_CONFIGS = {"en": "english", "fr": "french"}
+SEARCH_FALLBACK_FIELDS = ["title", "standfirst", "body"]
+# The snippet quotes the standfirst and the body without its tags.
+SNIPPET_SQL = "concat_ws(' ', newsroom_article.standfirst, regexp_replace(newsroom_article.body, '<[^>]*>', ' ', 'g'))"
 
 
 def _with_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -24,38 +23,31 @@ def _with_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def article_search(queryset: QuerySet[Article], *, query: str, language: str) -> QuerySet[Article]:
-    """Full-text search in the article's language on PostgreSQL (ranked:
-    title, then standfirst, then body); a plain substring match elsewhere."""
-    if connection.vendor != "postgresql":
-        return queryset.filter(Q(title__icontains=query) | Q(standfirst__icontains=query) | Q(body__icontains=query))
-    config = SEARCH_CONFIGS.get(language, "simple")
-    vector = (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector("standfirst", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-    )
-    search_query = SearchQuery(query, config=config, search_type="websearch")
-    return (
-        queryset.annotate(document=vector)
-        .filter(document=search_query)
-        .annotate(rank=SearchRank(vector, search_query))
-        .order_by("-rank", "-published_at")
-    )
+def article_search_plan(query: str, *, language: str) -> search.SearchPlan:
+    """Articles are read in their own language: the query too."""
+    return search.search_plan(query, languages=[language])
 
 
 def article_list_published(
-    *, language: str, topic: Topic | None = None, month: date | None = None, query: str = ""
+    *,
+    language: str,
+    topic: Topic | None = None,
+    month: date | None = None,
+    query: str = "",
+    plan: search.SearchPlan | None = None,
 ) -> QuerySet[Article]:
     """Published articles in ``language``, newest first, optionally of one
-    topic, one month (in the site's time zone) and matching a search."""
+    topic, one month (in the site's time zone) and matching a search (best
+    matches first, each with a highlighted ``search_snippet``)."""
     articles = Article.objects.published().filter(language=language)
     if topic is not None:
         articles = articles.filter(topics=topic)
     if month is not None:
         articles = articles.filter(published_at__year=month.year, published_at__month=month.month)
-    if query:
-        articles = article_search(articles, query=query, language=language)
+    if plan is None and query:
+        plan = article_search_plan(query, language=language)
+    if plan is not None:
+        articles = search.search_filter(articles, plan, fallback_fields=SEARCH_FALLBACK_FIELDS, snippet_sql=SNIPPET_SQL)
     # Cards show no body: leave the longest column in the database.
     return _with_cards(articles).defer("body")
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import images
+from .caching import public_cache_invalidate
 from .models import Article, HeroRendition
 
 logger = logging.getLogger(__name__)
@@ -38,11 +39,13 @@ def article_publish(*, articles: QuerySet[Article], editor) -> int:
     now = timezone.now()
     with transaction.atomic():
         articles.filter(published_at__isnull=True).update(published_at=now)
+        public_cache_invalidate()  # update() sends no signal
         return articles.update(status=Article.Status.PUBLISHED, last_editor=editor, updated_at=now)
 
 
 def article_unpublish(*, articles: QuerySet[Article], editor) -> int:
     """Take the given articles off the site (back to draft)."""
+    public_cache_invalidate()  # update() sends no signal
     return articles.update(status=Article.Status.DRAFT, last_editor=editor, updated_at=timezone.now())
 
 

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,10 +8,14 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
+from downloads import selectors as video_selectors
+from mediaportal import search
+
 from . import selectors
-from .forms import ArticleFilterForm
+from .forms import ArticleFilterForm, SiteSearchForm
 
 ARTICLES_PER_PAGE = 12
+SITE_SEARCH_ITEMS = 8
 
 
 def home(request):
@@ -27,14 +30,24 @@ def article_list(request):
     language = get_language()
     form = ArticleFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    corrected: list[str] = []
     if form.is_bound and not form.is_valid():
         # Bad filter values: say so on the page, list nothing, answer 400.
         page, status = None, 400
     else:
-        articles = selectors.article_list_published(
-            language=language, topic=filters.get("topic"), month=filters.get("month"), query=filters.get("q", "")
+        query = filters.get("q", "")
+        if query and (limited := search.search_rate_limited(request)):
+            return limited
+        plan = selectors.article_search_plan(query, language=language) if query else None
+        result = search.search_paginate(
+            lambda plan: selectors.article_list_published(
+                language=language, topic=filters.get("topic"), month=filters.get("month"), plan=plan
+            ),
+            plan=plan,
+            per_page=ARTICLES_PER_PAGE,
+            page_number=request.GET.get("page"),
         )
-        page, status = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page")), 200
+        page, status, corrected = result.page, 200, result.corrected
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {
@@ -42,11 +55,38 @@ def article_list(request):
         "page": page,
         "articles": page.object_list if page else [],
         "topic": filters.get("topic"),
+        "month": filters.get("month"),
+        "search_query": filters.get("q", ""),
+        "corrected": corrected,
         "query_string": query_without_page.urlencode(),
         "topics": selectors.topic_list_in_use(language=language),
         "months": selectors.article_months(language=language),
     }
     return render(request, "newsroom/article_list.html", context, status=status)
+
+
+def site_search(request):
+    """News (in the reader's language) and videos matching one query, together."""
+    form = SiteSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {"form": form, "search_query": query}
+    if query:
+        if limited := search.search_rate_limited(request):
+            return limited
+        language = get_language()
+        context["news"] = search.search_paginate(
+            lambda plan: selectors.article_list_published(language=language, plan=plan),
+            plan=selectors.article_search_plan(query, language=language),
+            per_page=SITE_SEARCH_ITEMS,
+            page_number=1,
+        )
+        context["videos"] = search.search_paginate(
+            lambda plan: video_selectors.video_search(plan=plan),
+            plan=video_selectors.video_search_plan(query),
+            per_page=SITE_SEARCH_ITEMS,
+            page_number=1,
+        )
+    return render(request, "newsroom/search.html", context, status=200 if form.is_valid() or not form.is_bound else 400)
 
 
 def article_detail(request, slug):

@@ -21,9 +21,10 @@ PAGES = {
     "/en/news/": 6,  # count, page, topics, renditions, topic filter list, months
     "/en/news/?q=river&topic=water&month=2026-11": 7,  # + the topic of the filter
     "/en/news/item-0/": 5,  # article, topics, renditions, related videos, translation
-    "/en/news/feed/rss/": 4,  # site, articles, topics, renditions
-    "/en/news/topics/water/feed/atom/": 5,  # + the topic
-    "/sitemap.xml": 4,  # site, article count, articles, videos
+    # Feeds and sitemap, uncached: + when the next scheduled item goes public (the cache's expiry).
+    "/en/news/feed/rss/": 5,  # site, articles, topics, renditions, next publication
+    "/en/news/topics/water/feed/atom/": 6,  # + the topic
+    "/sitemap.xml": 5,  # site, article count, articles, videos, next publication
 }
 
 
