@@ -10,7 +10,8 @@
 - Results go back with ``store`` (boto3 uploads in parts above 8 MB).
 - Downloads read one byte range with ``open_range``.
 - Files of deleted rows are removed after the transaction commits
-  (``delete_files_on_commit``, connected in ``apps.py``).
+  (``delete_files_on_commit``, connected in ``apps.py``); ``file_orphans``
+  finds the ones that escaped (``manage.py media_orphans``).
 
 Scratch files live only inside one task's ``with`` block."""
 
@@ -18,12 +19,14 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.utils import timezone
 
 
 def is_bucket(storage) -> bool:
@@ -171,3 +174,36 @@ def delete_files_on_commit(sender, instance, **kwargs) -> None:
                 partial(_delete_if_unreferenced, sender, field.attname, field_file.storage, field_file.name),
                 using=kwargs.get("using"),
             )
+
+
+# --- Orphans: stored files that no row names ------------------------------------
+
+
+def _stored_names(storage, folder: str = ""):
+    directories, names = storage.listdir(folder)
+    for name in names:
+        yield f"{folder}{name}"
+    for directory in directories:
+        yield from _stored_names(storage, f"{folder}{directory}/")
+
+
+def _referenced_names() -> set[str]:
+    from django.apps import apps
+
+    names: set[str] = set()
+    for model in apps.get_models():
+        for field in file_fields(model):
+            names.update(model._default_manager.exclude(**{field.attname: ""}).values_list(field.attname, flat=True))
+    return names
+
+
+def file_orphans(*, older_than: timedelta, storage=default_storage) -> list[tuple[str, int]]:
+    """(name, size) of the stored files that no row refers to and that are
+    older than ``older_than`` (younger ones may belong to a task still running:
+    a clip is stored a moment before its row names it)."""
+    referenced, cutoff = _referenced_names(), timezone.now() - older_than
+    orphans = []
+    for name in _stored_names(storage):
+        if name not in referenced and storage.get_modified_time(name) < cutoff:
+            orphans.append((name, storage.size(name)))
+    return sorted(orphans)
