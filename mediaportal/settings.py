@@ -285,6 +285,19 @@ CONTENT_SECURITY_POLICY = (
     "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+if MEDIA_STORAGE == "s3":
+    # Posters, thumbnails and article images come from the bucket (signed URLs),
+    # and with DOWNLOADS_DELIVERY=redirect the preview player follows there too.
+    _bucket = _MEDIA_BACKEND["OPTIONS"]
+    MEDIA_ORIGINS = env.str(
+        "MEDIA_ORIGINS",
+        default=_bucket["endpoint_url"]
+        or f"https://{_bucket['bucket_name']}.s3.amazonaws.com "
+        f"https://{_bucket['bucket_name']}.s3.{_bucket['region_name'] or 'us-east-1'}.amazonaws.com",
+    )
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self'", f"img-src 'self' {MEDIA_ORIGINS}"
+    ).replace("media-src 'self'", f"media-src 'self' {MEDIA_ORIGINS}")
 
 LOGGING = {
     "version": 1,

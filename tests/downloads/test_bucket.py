@@ -142,3 +142,13 @@ def test_deleting_an_article_removes_its_images(db, s3_storage, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
     assert not any(key.startswith("articles/") for key in s3_storage.keys())
+
+
+def test_article_pages_link_images_in_the_bucket(db, s3_storage, client, django_capture_on_commit_callbacks):
+    from tests.newsroom.factories import ArticleFactory, jpeg_bytes
+
+    article = ArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.hero_image.save("hero.jpg", ContentFile(jpeg_bytes(640, 400)))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="{s3_storage.endpoint}/{s3_storage.name}/articles/' in html
