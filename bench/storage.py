@@ -5,8 +5,9 @@ The bucket is a real S3-compatible server (moto's server mode) on loopback,
 reached through a byte-counting TCP relay, so "bytes read" is what crossed
 the network to the worker (headers included), not what FFmpeg says it used.
 The worker reads the master the way the portal does (downloads.files):
-FFmpeg opens a signed URL and fetches byte ranges. For comparison, the way
-it was before: copy the whole master to scratch, then cut.
+FFmpeg opens a signed URL and fetches bounded byte ranges
+(downloads/media/source.py). For comparison: FFmpeg's default open-ended
+ranges, and the way it was before (copy the whole master to scratch, cut).
 
 Uses the 4-minute 1080p30 master of bench/clip.py (made once, cached in
 bench/.cache/) and the same 20-s and 3-min clips, in one run.
@@ -30,6 +31,7 @@ import boto3
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.clip import CLIPS, MASTER, QUALITY, SPEC  # noqa: E402
+from downloads.media import source as reader  # noqa: E402
 from downloads.media.cut import cut  # noqa: E402
 from downloads.media.probe import probe  # noqa: E402
 from downloads.media.synth import make_video  # noqa: E402
@@ -151,6 +153,15 @@ def main() -> None:
             ranged, requests = relay.received, relay.connections
             assert out.stat().st_size == clip_size, "the clip from the bucket differs in size"
 
+            # FFmpeg's defaults: open-ended ranges ("bytes=N-") on every seek.
+            bounded, reader.HTTP_OPTIONS = reader.HTTP_OPTIONS, {}
+            relay.reset()
+            try:
+                open_seconds, _ = timed(cut, url, str(out), start=start, end=end, info=info, quality=QUALITY)
+            finally:
+                reader.HTTP_OPTIONS = bounded
+            open_ended, open_requests = relay.received, relay.connections
+
             relay.reset()
 
             def copy_then_cut(start=start, end=end):
@@ -163,6 +174,7 @@ def main() -> None:
             rows = [
                 ("local disk", local_seconds, 0, 0, ""),
                 ("bucket, ranged (now)", bucket_seconds, ranged, requests, "ok" if ranged <= target else "OVER"),
+                ("bucket, open-ended", open_seconds, open_ended, open_requests, ""),
                 ("bucket, copy (before)", copy_seconds, copied, copy_requests, ""),
             ]
             for source, seconds, read, count, verdict in rows:

@@ -129,7 +129,9 @@ def open_range(field_file, start: int, length: int):
     if is_bucket(storage):
         if length <= 0:
             return _BucketRange(_Empty())
-        obj = storage.bucket.Object(storage._normalize_name(name))
+        from storages.utils import clean_name
+
+        obj = storage.bucket.Object(storage._normalize_name(clean_name(name)))
         return _BucketRange(obj.get(Range=f"bytes={start}-{start + length - 1}")["Body"])
     return RangeFile(storage.open(name, "rb"), start, length)
 
