@@ -12,8 +12,9 @@ to a short-lived signed bucket URL that names the file.
 import re
 from email.utils import parsedate_to_datetime
 
+from botocore.exceptions import ClientError
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header, http_date, quote_etag
 
 from .files import RangeFile, open_range, signed_download_url
@@ -69,7 +70,10 @@ def _if_range_matches(request, etag: str, modified) -> bool:
 def serve(request, field_file, *, filename: str, modified, attachment: bool = True, on_send=None) -> HttpResponse:
     """Answer GET/HEAD for a stored file, honouring Range and If-Range.
     ``on_send(first, last, length)`` is called once with what will be sent."""
-    size = field_file.size
+    try:
+        size = field_file.size
+    except (OSError, ClientError) as exc:  # the row outlived its file (local disk: OSError)
+        raise Http404 from exc
     etag, last_modified = _validators(field_file, modified)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)

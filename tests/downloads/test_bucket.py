@@ -152,3 +152,9 @@ def test_article_pages_link_images_in_the_bucket(db, s3_storage, client, django_
         article.hero_image.save("hero.jpg", ContentFile(jpeg_bytes(640, 400)))
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'<meta property="og:image" content="{s3_storage.endpoint}/{s3_storage.name}/articles/' in html
+
+
+def test_a_row_whose_file_is_gone_is_404_not_500(s3_storage, make_video_row, admin_client):
+    master = make_video_row("bframes").renditions.get(kind=Rendition.Kind.MASTER)
+    s3_storage.client.delete_object(Bucket=s3_storage.name, Key=master.file.name)
+    assert admin_client.get(f"/files/renditions/{master.pk}/{master.download_name()}").status_code == 404

@@ -183,3 +183,8 @@ def test_editing_the_video_texts_does_not_break_a_resume(admin_client, master, o
     rest = admin_client.get(_url(master), HTTP_RANGE="bytes=4096-", HTTP_IF_RANGE=etag)
     assert rest.status_code == 206
     assert _body(rest) == original[4096:]
+
+
+def test_a_row_whose_file_is_gone_is_404_not_500(admin_client, master):
+    master.file.storage.delete(master.file.name)
+    assert admin_client.get(_url(master)).status_code == 404
