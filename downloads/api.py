@@ -1,4 +1,4 @@
-"""The clip JSON API and the file endpoints (no language prefix).
+"""The clip JSON API (no language prefix; the file endpoints are in file_views).
 
 The page's own JavaScript calls the API with the session cookie and the CSRF
 token. Errors are JSON ``{"error": "..."}`` in the user's language."""
@@ -7,18 +7,17 @@ import json
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.validators import slug_re
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.http.request import RawPostDataException
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mediaportal.errors import json_error
 
-from . import selectors, serve, services
+from . import selectors, services
 from .forms import ClipRequestForm
-from .models import Clip, Rendition
+from .models import Clip
 
 
 def _login_required_json(view):
@@ -102,53 +101,3 @@ def clip_status(request, pk):
     if clip is None:
         return json_error(_("No such clip."), 404)
     return JsonResponse(clip_json(clip))
-
-
-def _download_response(request, rendition: Rendition, field_file, filename: str, modified, clip=None):
-    def record(first, last, length):
-        if request.method == "GET":
-            services.download_record(
-                user=request.user,
-                rendition=rendition,
-                clip=clip,
-                byte_start=first,
-                byte_end=last,
-                sent=length,
-            )
-
-    return serve.serve(request, field_file, filename=filename, modified=modified, on_send=record)
-
-
-@require_http_methods(["GET", "HEAD"])
-@_login_required_json
-def rendition_file(request, pk, filename):
-    rendition = get_object_or_404(
-        Rendition.objects.select_related("video"), pk=pk, video__in=selectors.video_visible_to(request.user)
-    )
-    if filename != rendition.download_name():
-        raise Http404
-    # A rendition's file never changes in place (a new master makes new rows), so
-    # its validators stay valid across edits of the video's texts: resumes keep working.
-    return _download_response(request, rendition, rendition.file, filename, rendition.created_at)
-
-
-@require_http_methods(["GET", "HEAD"])
-@_login_required_json
-def clip_file(request, pk, filename):
-    clip = selectors.clip_visible(clip_id=pk, user=request.user)
-    if clip is None or clip.status != Clip.Status.READY or filename != clip.download_name():
-        raise Http404
-    return _download_response(request, clip.rendition, clip.file, filename, clip.finished_at, clip=clip)
-
-
-@require_http_methods(["GET", "HEAD"])
-def preview(request, slug):
-    """The browser-playable version for the player: anyone may watch a published video."""
-    video = get_object_or_404(selectors.video_visible_to(request.user), slug=slug)
-    renditions = {r.kind: r for r in video.renditions.all()}
-    rendition = renditions.get(Rendition.Kind.WEB) or renditions.get(Rendition.Kind.MASTER)
-    if rendition is None or rendition.video_codec != "h264":
-        raise Http404
-    return serve.serve(
-        request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False
-    )

@@ -1,18 +1,25 @@
 """Serving stored files with HTTP ranges (RFC 9110 §14), so browsers seek in
 previews and interrupted downloads resume (``curl -C -``).
 
-Files are never read into memory: the response streams from the storage file
-object; under gunicorn a local file goes out through ``sendfile``, limited to
-the range by ``Content-Length``. With ``DOWNLOADS_DELIVERY = "nginx"`` the app
-only checks permissions and nginx sends the bytes (and handles ranges).
+Files are never read into memory, nor whole from a bucket: the response
+streams the range (``files.open_range``); under gunicorn a local file goes out
+through ``sendfile``, limited to the range by ``Content-Length``. With
+``DOWNLOADS_DELIVERY = "nginx"`` the app only checks permissions and nginx
+sends the bytes (and handles ranges); with ``"redirect"`` the browser is sent
+to a short-lived signed bucket URL that names the file.
 """
 
 import re
 from email.utils import parsedate_to_datetime
 
+from botocore.exceptions import ClientError
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header, http_date, quote_etag
+
+from .files import RangeFile, open_range, signed_download_url
+
+__all__ = ["RangeFile", "parse_range", "serve"]
 
 _RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 # Byte positions longer than this are beyond any file (and past thousands of
@@ -22,31 +29,6 @@ _MAX_DIGITS = 18
 
 def _position(digits: str) -> int:
     return int(digits) if len(digits) <= _MAX_DIGITS else 10**_MAX_DIGITS
-
-
-class RangeFile:
-    """A window [start, start + length) of an open file, for FileResponse.
-    Exposes ``fileno`` so WSGI servers can use sendfile (gunicorn sends
-    exactly Content-Length bytes from the current offset)."""
-
-    def __init__(self, handle, start: int, length: int):
-        self.handle, self.remaining = handle, length
-        handle.seek(start)
-        self.name = getattr(handle, "name", "")
-
-    def read(self, size: int = -1) -> bytes:
-        if self.remaining <= 0:
-            return b""
-        size = self.remaining if size is None or size < 0 else min(size, self.remaining)
-        data = self.handle.read(size)
-        self.remaining -= len(data)
-        return data
-
-    def fileno(self):
-        return self.handle.fileno()
-
-    def close(self):
-        self.handle.close()
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
@@ -88,7 +70,10 @@ def _if_range_matches(request, etag: str, modified) -> bool:
 def serve(request, field_file, *, filename: str, modified, attachment: bool = True, on_send=None) -> HttpResponse:
     """Answer GET/HEAD for a stored file, honouring Range and If-Range.
     ``on_send(first, last, length)`` is called once with what will be sent."""
-    size = field_file.size
+    try:
+        size = field_file.size
+    except (OSError, ClientError) as exc:  # the row outlived its file (local disk: OSError)
+        raise Http404 from exc
     etag, last_modified = _validators(field_file, modified)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
@@ -104,6 +89,16 @@ def serve(request, field_file, *, filename: str, modified, attachment: bool = Tr
     length = max(last - first + 1, 0)
     if on_send:
         on_send(first, last, length)
+    content_type = "video/mp4" if filename.endswith((".mp4", ".m4v")) else "application/octet-stream"
+    disposition = content_disposition_header(attachment, filename)
+    if settings.DOWNLOADS_DELIVERY == "redirect" and request.method == "GET":
+        # The bucket answers the Range the client sends again to the new address.
+        url = signed_download_url(
+            field_file, disposition=disposition, content_type=content_type, seconds=settings.DOWNLOADS_REDIRECT_SECONDS
+        )
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     if settings.DOWNLOADS_DELIVERY == "nginx" and request.method == "GET":
         from django_sendfile import sendfile
 
@@ -111,10 +106,9 @@ def serve(request, field_file, *, filename: str, modified, attachment: bool = Tr
     elif request.method == "HEAD":
         response = HttpResponse()
     else:
-        handle = field_file.storage.open(field_file.name, "rb")
-        response = FileResponse(RangeFile(handle, first, length))
-    response["Content-Type"] = "video/mp4" if filename.endswith((".mp4", ".m4v")) else "application/octet-stream"
-    if settings.DOWNLOADS_DELIVERY != "nginx" or request.method == "HEAD":
+        response = FileResponse(open_range(field_file, first, length))
+    response["Content-Type"] = content_type
+    if settings.DOWNLOADS_DELIVERY == "app" or request.method == "HEAD":
         response["Content-Length"] = str(length)
         if wanted:
             response.status_code = 206
@@ -122,7 +116,7 @@ def serve(request, field_file, *, filename: str, modified, attachment: bool = Tr
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Last-Modified"] = last_modified
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

@@ -123,8 +123,31 @@ MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "mediaportal" / "static"]
+# MEDIA_STORAGE: "local" (MEDIA_ROOT on this machine's disk) or "s3" (one
+# bucket that every web and worker host shares, through django-storages).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured('MEDIA_STORAGE must be "local" or "s3".')
+_MEDIA_BACKEND: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_STORAGE == "s3":
+    _MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),  # no default: fail at start
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Private objects; every URL is signed and short-lived. A new file
+            # never replaces another of the same name (as on local disk).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -248,9 +271,17 @@ CLIP_RETENTION_DAYS = env.int("CLIP_RETENTION_DAYS", default=7)
 # x264 settings for re-encoded frames (clip edges, full re-encodes, web proxies).
 CLIP_ENCODER_PRESET = env.str("CLIP_ENCODER_PRESET", default="superfast")
 CLIP_ENCODER_CRF = env.int("CLIP_ENCODER_CRF", default=16)
-# "app": the app streams files itself (sendfile under gunicorn);
-# "nginx": the app answers with X-Accel-Redirect and nginx sends the bytes.
+# "app": the app streams files itself (sendfile under gunicorn; ranged GETs
+# from the bucket with S3); "nginx": the app answers with X-Accel-Redirect and
+# nginx sends the bytes (local disk only); "redirect" (S3 only): after the
+# permission check and the download record, a redirect to a signed bucket URL
+# valid DOWNLOADS_REDIRECT_SECONDS, which names the file for the browser.
 DOWNLOADS_DELIVERY = env.str("DOWNLOADS_DELIVERY", default="app")
+if DOWNLOADS_DELIVERY not in ("app", "nginx", "redirect"):
+    raise ImproperlyConfigured('DOWNLOADS_DELIVERY must be "app", "nginx" or "redirect".')
+if {"nginx": "local", "redirect": "s3"}.get(DOWNLOADS_DELIVERY, MEDIA_STORAGE) != MEDIA_STORAGE:
+    raise ImproperlyConfigured('DOWNLOADS_DELIVERY="nginx" needs MEDIA_STORAGE=local; "redirect" needs s3.')
+DOWNLOADS_REDIRECT_SECONDS = env.int("DOWNLOADS_REDIRECT_SECONDS", default=60)
 SENDFILE_BACKEND = "django_sendfile.backends.nginx"
 SENDFILE_ROOT = str(MEDIA_ROOT)
 SENDFILE_URL = env.str("SENDFILE_URL", default="/protected")
@@ -314,6 +345,19 @@ CONTENT_SECURITY_POLICY = (
     "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+if MEDIA_STORAGE == "s3":
+    # Posters, thumbnails and article images come from the bucket (signed URLs),
+    # and with DOWNLOADS_DELIVERY=redirect the preview player follows there too.
+    _bucket = _MEDIA_BACKEND["OPTIONS"]
+    MEDIA_ORIGINS = env.str(
+        "MEDIA_ORIGINS",
+        default=_bucket["endpoint_url"]
+        or f"https://{_bucket['bucket_name']}.s3.amazonaws.com "
+        f"https://{_bucket['bucket_name']}.s3.{_bucket['region_name'] or 'us-east-1'}.amazonaws.com",
+    )
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self'", f"img-src 'self' {MEDIA_ORIGINS}"
+    ).replace("media-src 'self'", f"media-src 'self' {MEDIA_ORIGINS}")
 
 LOGGING = {
     "version": 1,

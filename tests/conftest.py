@@ -15,7 +15,7 @@ from mediaportal.celery import app as celery_app
 ALL_QUEUES = list(QUEUES)
 
 # Fixtures of one app that other apps' tests (and browser tests) use too.
-pytest_plugins = ["tests.downloads.fixtures"]
+pytest_plugins = ["tests.downloads.fixtures", "tests.s3"]
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from fractions import Fraction
 import av
 
 from .seeking import decode_from, demux_from
+from .source import open_input
 
 COPYABLE_AUDIO = {"aac"}
 
@@ -33,7 +34,7 @@ def _copied_audio_packets(source, start: Fraction, end: Fraction, stream, track:
     """The source packets overlapping [start, end) and one before, re-timed so
     the in point is 0; the first packet(s) get negative times, which the MP4
     muxer turns into an edit list that skips them at playback."""
-    with av.open(source) as container:
+    with open_input(source) as container:
         audio = container.streams.audio[track]
         tb = audio.time_base
         previous = None
@@ -71,7 +72,7 @@ def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 
     """Decode the source audio and encode exactly the samples of [start, end)."""
     rate = stream.codec_context.sample_rate
     first_sample, last_sample = round(start * rate), round(end * rate)
-    with av.open(source) as container:
+    with open_input(source) as container:
         audio = container.streams.audio[track]
         fifo = av.AudioFifo()
         resampler = av.AudioResampler(format=stream.codec_context.format, layout=stream.codec_context.layout, rate=rate)

@@ -31,6 +31,7 @@ from .audio import add_audio_tracks
 from .muxing import Interleaver, open_output
 from .probe import MediaInfo
 from .seeking import decode_from, demux_from
+from .source import open_input
 
 Progress = Callable[[float], None]
 logger = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class _SmartCut:
         self.frames = self.reencoded = 0
 
     def run(self) -> CutResult:
-        with av.open(self.source) as container:
+        with open_input(self.source) as container:
             video = container.streams.video[0]
             ctx = video.codec_context
             if ctx.pix_fmt not in ("yuv420p", "yuvj420p"):
@@ -366,7 +367,7 @@ def encode_range(
         width, height = round(width * max_height / height), max_height
     width, height = width - width % 2, height - height % 2  # 4:2:0 needs even sizes
     frames = 0
-    with av.open(source) as container:
+    with open_input(source) as container:
         video = container.streams.video[0]
         video.thread_type = "AUTO"
         tb = video.time_base

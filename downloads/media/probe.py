@@ -5,6 +5,8 @@ from fractions import Fraction
 
 import av
 
+from .source import open_input
+
 # What every current browser plays in <video>.
 BROWSER_CONTAINERS = {"mp4", "mov", "mov,mp4,m4a,3gp,3g2,mj2"}
 BROWSER_VIDEO_CODECS = {"h264"}
@@ -104,7 +106,7 @@ def _open_video(source):
     """The opened container, once its header shows a picture stream with a
     size; the one place both checks above start from."""
     try:
-        container = av.open(source, "r")
+        container = open_input(source)
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise ProbeError(f"not a readable media file ({exc.__class__.__name__})", "unreadable") from exc
     if not container.streams.video:

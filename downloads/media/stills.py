@@ -2,10 +2,10 @@
 
 import io
 
-import av
 from PIL import Image
 
 from .seeking import decode_from
+from .source import open_input
 
 POSTER_WIDTH = 1280
 THUMBNAIL_WIDTH = 480
@@ -13,7 +13,7 @@ THUMBNAIL_WIDTH = 480
 
 def frame_at(source, seconds: float) -> Image.Image:
     """The first frame at or after ``seconds`` (the start if the file is shorter)."""
-    with av.open(source) as container:
+    with open_input(source) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         chosen = None

@@ -30,6 +30,34 @@ def test_anonymous_visitors_must_log_in(client, master):
     assert "Log in" in response.json()["error"]
 
 
+BROWSER = {"HTTP_ACCEPT": "text/html,application/xhtml+xml,*/*;q=0.8", "HTTP_SEC_FETCH_MODE": "navigate"}
+
+
+def test_a_logged_out_browser_is_sent_to_log_in_and_back(client, master, original):
+    from tests.accounts.factories import PASSWORD, UserFactory
+
+    response = client.get(_url(master), **BROWSER)
+    assert response.status_code == 302
+    login, _, query = response["Location"].partition("?")
+    assert login == "/en/accounts/login/" and query == f"next={_url(master)}"
+    user = UserFactory()
+    # allauth sends the user to ``next`` once logged in.
+    after = client.post(f"{login}?{query}", {"login": user.email, "password": PASSWORD})
+    assert after.status_code == 302 and after["Location"] == _url(master)
+    assert _body(client.get(after["Location"], **BROWSER)) == original
+
+
+def test_scripts_and_fetch_calls_get_json_401_not_a_login_page(client, master):
+    for headers in (
+        {"HTTP_ACCEPT": "application/json"},
+        {"HTTP_ACCEPT": "*/*", "HTTP_SEC_FETCH_MODE": "cors"},
+        {**BROWSER, "HTTP_X_REQUESTED_WITH": "XMLHttpRequest"},
+    ):
+        response = client.get(_url(master), **headers)
+        assert response.status_code == 401, headers
+        assert "Log in" in response.json()["error"]
+
+
 def test_whole_file_with_name_length_and_validators(client, django_user_model, master, original):
     user = django_user_model.objects.create_user("sam@example.org", "x")
     client.force_login(user)
@@ -155,3 +183,8 @@ def test_editing_the_video_texts_does_not_break_a_resume(admin_client, master, o
     rest = admin_client.get(_url(master), HTTP_RANGE="bytes=4096-", HTTP_IF_RANGE=etag)
     assert rest.status_code == 206
     assert _body(rest) == original[4096:]
+
+
+def test_a_row_whose_file_is_gone_is_404_not_500(admin_client, master):
+    master.file.storage.delete(master.file.name)
+    assert admin_client.get(_url(master)).status_code == 404

@@ -47,7 +47,7 @@ def _postgresql_only(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0003_staff_groups"),
+        ("newsroom", "0004_field_labels"),
         ("downloads", "0004_bilingual_texts_search"),
     ]
 

@@ -1,0 +1,93 @@
+"""The file endpoints (no language prefix): full renditions, rendered clips
+and the public preview. Each checks the permission, records the download and
+hands the bytes to ``serve.serve``.
+
+A logged-out person who follows a file link is sent to the login page and
+back; a script or the page's JavaScript gets JSON 401 (its error display reads
+that), so nobody's client parses a login page as a video."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mediaportal.errors import json_error
+
+from . import selectors, serve, services
+from .models import Clip, Rendition
+
+
+def _wants_page(request) -> bool:
+    """A browser navigating (a click on a link), not a script or fetch()."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return False
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode:
+        return mode == "navigate"
+    return "text/html" in request.headers.get("Accept", "")
+
+
+def login_required_for_file(view):
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if _wants_page(request):
+            return redirect_to_login(request.get_full_path())
+        response = json_error(_("Log in to download videos."), 401)
+        response["Vary"] = "Accept, Sec-Fetch-Mode, X-Requested-With"
+        return response
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _download_response(request, rendition: Rendition, field_file, filename: str, modified, clip=None):
+    def record(first, last, length):
+        if request.method == "GET":
+            services.download_record(
+                user=request.user,
+                rendition=rendition,
+                clip=clip,
+                byte_start=first,
+                byte_end=last,
+                sent=length,
+            )
+
+    return serve.serve(request, field_file, filename=filename, modified=modified, on_send=record)
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required_for_file
+def rendition_file(request, pk, filename):
+    rendition = get_object_or_404(
+        Rendition.objects.select_related("video"), pk=pk, video__in=selectors.video_visible_to(request.user)
+    )
+    if filename != rendition.download_name():
+        raise Http404
+    # A rendition's file never changes in place (a new master makes new rows), so
+    # its validators stay valid across edits of the video's texts: resumes keep working.
+    return _download_response(request, rendition, rendition.file, filename, rendition.created_at)
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required_for_file
+def clip_file(request, pk, filename):
+    clip = selectors.clip_visible(clip_id=pk, user=request.user)
+    if clip is None or clip.status != Clip.Status.READY or filename != clip.download_name():
+        raise Http404
+    return _download_response(request, clip.rendition, clip.file, filename, clip.finished_at, clip=clip)
+
+
+@require_http_methods(["GET", "HEAD"])
+def preview(request, slug):
+    """The browser-playable version for the player: anyone may watch a published video."""
+    video = get_object_or_404(selectors.video_visible_to(request.user), slug=slug)
+    renditions = {r.kind: r for r in video.renditions.all()}
+    rendition = renditions.get(Rendition.Kind.WEB) or renditions.get(Rendition.Kind.MASTER)
+    if rendition is None or rendition.video_codec != "h264":
+        raise Http404
+    return serve.serve(
+        request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False
+    )
