@@ -70,19 +70,6 @@ def video_attach_master(*, video: Video, master: File) -> Rendition:
     return rendition
 
 
-def _apply_info(rendition: Rendition, info: MediaInfo) -> None:
-    rendition.container = info.container.split(",")[0]
-    rendition.video_codec = info.video_codec
-    rendition.audio_codec = info.audio_codec or ""
-    rendition.bitrate = info.bitrate
-    rendition.width, rendition.height = info.width, info.height
-    rendition.frame_rate = str(info.fps)
-    rendition.duration = info.duration
-    rendition.start_time = info.start_time
-    rendition.keyframes = info.keyframes
-    rendition.size = rendition.file.size
-
-
 def video_ingest(*, video: Video) -> Video:
     """Probe the master, make the poster, thumbnail and (when needed) the web
     proxy. A file that is not a usable video leaves the video ``failed`` with
@@ -91,7 +78,7 @@ def video_ingest(*, video: Video) -> Video:
     try:
         with local_path(master.file) as path:
             info = probe(path)
-            _apply_info(master, info)
+            master.set_media_info(info)
             master.save()
             video.duration, video.frame_rate = info.duration, str(info.fps)
             video.width, video.height = info.width, info.height
@@ -141,7 +128,7 @@ def _make_web_proxy(video: Video, path: str, info: MediaInfo) -> None:
             old.delete()
         rendition = Rendition(video=video, kind=Rendition.Kind.WEB)
         rendition.file.name = store(output, f"renditions/{video.slug}-web.mp4")
-        _apply_info(rendition, proxy_info)
+        rendition.set_media_info(proxy_info)
         rendition.save()
 
 
@@ -214,18 +201,7 @@ def clip_render(*, clip: Clip) -> Clip:
     def progress(fraction: float) -> None:
         Clip.objects.filter(pk=clip.pk).update(progress=min(99, int(fraction * 100)))
 
-    info = MediaInfo(
-        container=rendition.container,
-        duration=rendition.duration or 0,
-        width=rendition.width or 0,
-        height=rendition.height or 0,
-        fps=fps,
-        video_codec=rendition.video_codec,
-        audio_codec=rendition.audio_codec or None,
-        bitrate=rendition.bitrate,
-        start_time=rendition.start_time,
-        keyframes=rendition.keyframes,
-    )
+    info = rendition.media_info()
     try:
         with local_path(rendition.file) as source, scratch_file(".mp4") as output:
             result = media_cut.cut(
