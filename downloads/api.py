@@ -75,6 +75,8 @@ def clip_create(request):
     video = selectors.video_visible_to(request.user).filter(slug=slug).first() if slug_re.match(slug) else None
     if video is None:
         return _error(_("No such video."), 404)
+    if video.status == video.Status.FAILED:
+        return _error(_("This video could not be processed, so no clip can be made from it."), 409)
     if video.status != video.Status.READY:
         return _error(_("This video is still being processed. Try again in a few minutes."), 409)
     form = ClipRequestForm(payload, video=video)
@@ -147,9 +149,8 @@ def clip_file(request, pk, filename):
 def preview(request, slug):
     """The browser-playable version for the player: anyone may watch a published video."""
     video = get_object_or_404(selectors.video_visible_to(request.user), slug=slug)
-    renditions = {r.kind: r for r in video.renditions.all()}
-    rendition = renditions.get(Rendition.Kind.WEB) or renditions.get(Rendition.Kind.MASTER)
-    if rendition is None or rendition.video_codec != "h264":
+    rendition = selectors.rendition_preview(video.renditions.all())
+    if rendition is None:
         raise Http404
     return serve.serve(
         request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False

@@ -66,6 +66,12 @@ class Video(models.Model):
     def fps(self) -> Fraction | None:
         return Fraction(self.frame_rate) if self.frame_rate else None
 
+    def failure_message(self) -> str:
+        """Why processing failed, in the active language ("" unless failed)."""
+        from .problems import problem_message
+
+        return problem_message(self.failure_code) if self.status == self.Status.FAILED else ""
+
     @property
     def fps_value(self) -> float | None:
         return float(self.fps) if self.frame_rate else None

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Clip, Download, Video
+from .models import Clip, Download, Rendition, Video
 
 
 def video_list_published() -> QuerySet[Video]:
@@ -39,3 +39,11 @@ def clip_visible(*, clip_id: int, user) -> Clip | None:
         .filter(pk=clip_id, rendition__video__in=video_visible_to(user))
         .first()
     )
+
+
+def rendition_preview(renditions) -> Rendition | None:
+    """The rendition the browser preview plays: the web version, and only it
+    (every master gets one at ingest; a master is never streamed to the
+    anonymous player, whatever its format). ``renditions``: the video's,
+    already fetched."""
+    return next((r for r in renditions if r.kind == Rendition.Kind.WEB), None)

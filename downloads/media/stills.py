@@ -11,8 +11,10 @@ POSTER_WIDTH = 1280
 THUMBNAIL_WIDTH = 480
 
 
-def frame_at(source, seconds: float) -> Image.Image:
-    """The first frame at or after ``seconds`` (the start if the file is shorter)."""
+def frame_at(source, seconds: float, rotation: int = 0) -> Image.Image:
+    """The first frame at or after ``seconds`` (the start if the file is
+    shorter), turned upright by the display ``rotation`` (degrees
+    counter-clockwise, as the probe reports it)."""
     with av.open(source) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -23,7 +25,8 @@ def frame_at(source, seconds: float) -> Image.Image:
                 break
         if chosen is None:
             raise ValueError("no decodable frame")
-        return chosen.to_image()
+        image = chosen.to_image()
+        return image.rotate(rotation, expand=True) if rotation % 360 else image
 
 
 def jpeg(image: Image.Image, width: int) -> bytes:
