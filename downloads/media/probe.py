@@ -126,7 +126,7 @@ def probe(source) -> MediaInfo:
             raise ProbeError("the video stream has no frame rate", "no_video")
         _check_pixel_rate(ctx.width, ctx.height, Fraction(fps))
         packets = _video_packets(container, stream)
-        first_picture = _first_picture(container, stream)
+        first_picture = _first_picture(source)
         field_order = FIELD_ORDERS.get(ctx.field_order, "")
         if first_picture.interlaced_frame and field_order in ("", "progressive"):
             # Some containers do not say; the decoder does (H.264 and MPEG-2
@@ -251,13 +251,17 @@ def _video_packets(container, stream) -> _Packets:
     return found
 
 
-def _first_picture(container, stream):
+def _first_picture(source):
     """The first decodable picture (FFmpeg attaches the display matrix and the
-    interlacing flags to decoded frames)."""
-    container.seek(stream.start_time or 0, stream=stream)
+    interlacing flags to decoded frames). Read from a fresh opening rather
+    than after a seek back: MPEG-TS recordings whose clock starts hours in
+    do not seek back to their start reliably."""
+    if hasattr(source, "seek"):
+        source.seek(0)
     try:
-        for frame in container.decode(stream):
-            return frame
+        with av.open(source, "r") as container:
+            for frame in container.decode(container.streams.video[0]):
+                return frame
     except av.FFmpegError as exc:
         raise ProbeError(f"the pictures cannot be decoded ({exc.__class__.__name__})", "undecodable") from exc
     raise ProbeError("no picture of the video stream can be decoded", "undecodable")

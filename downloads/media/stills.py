@@ -5,8 +5,6 @@ import io
 import av
 from PIL import Image
 
-from .seeking import decode_from
-
 POSTER_WIDTH = 1280
 THUMBNAIL_WIDTH = 480
 
@@ -19,7 +17,10 @@ def frame_at(source, seconds: float, rotation: int = 0) -> Image.Image:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         chosen = None
-        for frame in decode_from(container, stream, seconds):
+        # Posters come from the first seconds: decode from the start rather
+        # than seek (MPEG-TS recordings whose clock starts hours in do not
+        # seek reliably).
+        for frame in container.decode(stream):
             chosen = frame
             if frame.pts is not None and frame.pts * stream.time_base >= seconds:
                 break

@@ -41,6 +41,7 @@ class Spec:
     bit_rate: int | None = None  # fixed bit rate (DNxHD and MPEG-2 want one)
     codec_options: tuple[tuple[str, str], ...] = ()  # extra encoder options, e.g. (("profile", "3"),)
     sample_format: str = ""  # PCM sample format when it matters, e.g. "s32" for pcm_s24le
+    tone_per_track: bool = False  # track k carries 440·(k+1) Hz, so tests can tell tracks apart
 
 
 def _block_geometry(width: int) -> tuple[int, int]:
@@ -173,8 +174,11 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             if tracks:
                 following = times[number + 1] if number + 1 < len(times) else Fraction(len(times)) / spec.fps
                 target = int(following * spec.sample_rate)
-                for audio in tracks:
-                    _write_tone(out, audio, sample_clock, target - sample_clock, spec.sample_rate, offset_samples)
+                for k, audio in enumerate(tracks):
+                    pitch = 440 * (k + 1) if spec.tone_per_track else 440
+                    _write_tone(
+                        out, audio, sample_clock, target - sample_clock, spec.sample_rate, offset_samples, pitch
+                    )
                 sample_clock = target
         out.mux(video.encode(None))
         for audio in tracks:
@@ -245,7 +249,7 @@ def _field_marker(spec: Spec):
     return mark
 
 
-def _write_tone(out, stream, first_sample: int, count: int, rate: int, offset: int = 0) -> None:
+def _write_tone(out, stream, first_sample: int, count: int, rate: int, offset: int = 0, pitch: float = 440) -> None:
     import array
 
     if count <= 0:
@@ -256,7 +260,7 @@ def _write_tone(out, stream, first_sample: int, count: int, rate: int, offset: i
     gap = rate * GAP_SECONDS
     for i in range(first_sample, first_sample + count):
         # Silent for the first 40 ms of every second: a mark tests can find.
-        value = 0 if i % rate < gap else int(8000 * math.sin(2 * math.pi * 440 * i / rate))
+        value = 0 if i % rate < gap else int(8000 * math.sin(2 * math.pi * pitch * i / rate))
         data.extend((value,) * channels)
     frame = av.AudioFrame(format="s16", layout=layout, samples=count)
     frame.planes[0].update(data.tobytes())
