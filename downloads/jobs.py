@@ -23,7 +23,7 @@ import threading
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Clip, Video
@@ -132,7 +132,6 @@ def clip_render_fail(*, clip_id: int, detail: str) -> None:
 def media_sweep(*, now=None) -> dict[str, int]:
     """Queue again the jobs whose worker was lost; fail those lost too often.
     Returns how many rows of each kind it queued again or failed."""
-    close_old_connections()
     now = now or timezone.now()
     lost_before = now - timezone.timedelta(seconds=settings.MEDIA_LOST_AFTER)
     counts = {"videos_requeued": 0, "videos_failed": 0, "clips_requeued": 0, "clips_failed": 0}
