@@ -226,7 +226,12 @@ MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
 MEDIA_SOFT_TIME_LIMIT = env.int("MEDIA_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 120)
 CELERY_BEAT_SCHEDULE = {
     "clips-expire": {"task": "downloads.tasks.clip_expire_task", "schedule": 60 * 60},
-    "media-sweep": {"task": "downloads.tasks.media_sweep_task", "schedule": MEDIA_SWEEP_INTERVAL},
+    # A sweep still waiting behind long jobs when the next one is due is dropped.
+    "media-sweep": {
+        "task": "downloads.tasks.media_sweep_task",
+        "schedule": MEDIA_SWEEP_INTERVAL,
+        "options": {"expires": MEDIA_SWEEP_INTERVAL},
+    },
 }
 
 # --- Newsletter ---------------------------------------------------------------
