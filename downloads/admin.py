@@ -9,12 +9,7 @@ from mediaportal.admin import PortalAdminMixin
 from . import services
 from .media.probe import ProbeError, check_video
 from .models import Clip, Download, Rendition, Video
-
-UPLOAD_PROBLEMS = {
-    "unreadable": _("This file is not a video we can read. Check that you chose the right file."),
-    "no_video": _("This file has no picture: it may be a sound recording. Upload the video file."),
-    "damaged": _("This video file is damaged or incomplete. Upload it again."),
-}
+from .problems import problem_message
 
 
 class VideoAdminForm(forms.ModelForm):
@@ -56,7 +51,7 @@ class VideoAdminForm(forms.ModelForm):
             try:
                 check_video(source)
             except ProbeError as exc:
-                raise forms.ValidationError(UPLOAD_PROBLEMS.get(exc.code, UPLOAD_PROBLEMS["unreadable"])) from exc
+                raise forms.ValidationError(problem_message(exc.code)) from exc
             finally:
                 upload.seek(0)
         return upload
@@ -97,7 +92,17 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "is_published", "language"]
     search_fields = ["title", "title_fr", "summary", "summary_fr", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "failure_reason", "duration", "frame_rate", "width", "height", "poster_preview"]
+    readonly_fields = [
+        "status",
+        "problem",
+        "failure_reason",
+        "ingest_attempts",
+        "duration",
+        "frame_rate",
+        "width",
+        "height",
+        "poster_preview",
+    ]
     inlines = [RenditionInline]
     actions = ["reprocess", "publish", "unpublish"]
     # Each text in English and French side by side (one row per text); an
@@ -130,9 +135,26 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
         (_("Publication"), {"fields": ["is_published", "published_at"]}),
         (
             _("Processing"),
-            {"fields": ["status", "failure_reason", "duration", "frame_rate", "width", "height", "poster_preview"]},
+            {
+                "fields": [
+                    "status",
+                    "problem",
+                    "failure_reason",
+                    "ingest_attempts",
+                    "duration",
+                    "frame_rate",
+                    "width",
+                    "height",
+                    "poster_preview",
+                ]
+            },
         ),
     ]
+
+    @admin.display(description=_("Problem"))
+    def problem(self, obj):
+        """Why processing failed, in the staff member's language."""
+        return obj.failure_message() or "—"
 
     @admin.display(description=_("poster"))
     def poster_preview(self, obj):
@@ -151,11 +173,12 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Process the master file again"))
     def reprocess(self, request, queryset):
-        from .tasks import video_ingest_task
-
-        for video in queryset:
-            transaction.on_commit(lambda pk=video.pk: video_ingest_task.delay(pk))
-        self.message_user(request, _("Processing queued."))
+        count = 0
+        with transaction.atomic():
+            for video in queryset.filter(renditions__kind=Rendition.Kind.MASTER).distinct():
+                services.video_reprocess(video=video)
+                count += 1
+        self.message_user(request, _("Processing queued again for %(count)s video(s).") % {"count": count})
 
     @admin.action(description=_("Publish"))
     def publish(self, request, queryset):

@@ -72,6 +72,8 @@ def clip_create(request):
     video = selectors.video_visible_to(request.user).filter(slug=slug).first() if slug_re.match(slug) else None
     if video is None:
         return json_error(_("No such video."), 404)
+    if video.status == video.Status.FAILED:
+        return json_error(_("This video could not be processed, so no clip can be made from it."), 409)
     if video.status != video.Status.READY:
         return json_error(_("This video is still being processed. Try again in a few minutes."), 409)
     form = ClipRequestForm(payload, video=video)

@@ -84,9 +84,8 @@ def clip_file(request, pk, filename):
 def preview(request, slug):
     """The browser-playable version for the player: anyone may watch a published video."""
     video = get_object_or_404(selectors.video_visible_to(request.user), slug=slug)
-    renditions = {r.kind: r for r in video.renditions.all()}
-    rendition = renditions.get(Rendition.Kind.WEB) or renditions.get(Rendition.Kind.MASTER)
-    if rendition is None or rendition.video_codec != "h264":
+    rendition = selectors.rendition_preview(video.renditions.all())
+    if rendition is None:
         raise Http404
     return serve.serve(
         request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .media.probe import AudioTrack, MediaInfo
+
 # The texts a video carries in each language: ``<name>`` is English, ``<name>_fr`` French.
 TEXT_FIELDS = ("title", "summary", "shot_list", "recorded_at", "credits", "usage_terms")
 TEXT_LANGUAGES = ("en", "fr")
@@ -94,6 +96,12 @@ class Video(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.PROCESSING, editable=False
     )
     failure_reason = models.TextField(_("failure reason"), blank=True, editable=False)
+    # Why it failed, as a word ``downloads.problems`` turns into the staff
+    # member's language; ``failure_reason`` keeps FFmpeg's detail.
+    failure_code = models.CharField(_("failure code"), max_length=40, blank=True, editable=False)
+    # Ingest bookkeeping: which attempt runs, and when its worker last said it was alive.
+    ingest_attempts = models.PositiveSmallIntegerField(_("processing attempts"), default=0, editable=False)
+    heartbeat_at = models.DateTimeField(_("worker last seen"), null=True, blank=True, editable=False)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
     poster = models.ImageField(_("poster"), upload_to=poster_upload_to, blank=True, editable=False, max_length=200)
@@ -141,6 +149,12 @@ class Video(models.Model):
     def fps(self) -> Fraction | None:
         return Fraction(self.frame_rate) if self.frame_rate else None
 
+    def failure_message(self) -> str:
+        """Why processing failed, in the active language ("" unless failed)."""
+        from .problems import problem_message
+
+        return problem_message(self.failure_code) if self.status == self.Status.FAILED else ""
+
     @property
     def fps_value(self) -> float | None:
         return float(self.fps) if self.frame_rate else None
@@ -168,6 +182,21 @@ class Rendition(models.Model):
     start_time = models.FloatField(_("start time (seconds)"), default=0)
     # Presentation times (seconds) of the video keyframes: where a stream copy may start.
     keyframes = models.JSONField(_("keyframes"), default=list, blank=True)
+    frame_count = models.PositiveIntegerField(_("frames"), null=True, blank=True)
+    pix_fmt = models.CharField(_("pixel format"), max_length=32, blank=True)
+    bit_depth = models.PositiveSmallIntegerField(_("bit depth"), null=True, blank=True)
+    chroma = models.CharField(_("chroma subsampling"), max_length=8, blank=True)
+    profile = models.CharField(_("codec profile"), max_length=60, blank=True)
+    # "progressive", "tt" (top field first), "bb", "tb", "bt", or "" when the file does not say.
+    field_order = models.CharField(_("field order"), max_length=12, blank=True)
+    # Display matrix rotation, degrees counter-clockwise (FFmpeg's sign): -90 for most portrait phones.
+    rotation = models.SmallIntegerField(_("rotation"), default=0)
+    timecode = models.CharField(_("start timecode"), max_length=16, blank=True)
+    # One entry per audio stream, in order: codec, channels, layout, sample_rate, language, bit_depth.
+    audio_tracks = models.JSONField(_("audio tracks"), default=list, blank=True)
+    vfr = models.BooleanField(_("variable frame rate"), default=False)
+    # VFR only: every frame's presentation time (seconds, file timeline); frame n is not at n / fps.
+    frame_times = models.JSONField(_("frame times"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,6 +211,56 @@ class Rendition(models.Model):
     @property
     def fps(self) -> Fraction | None:
         return Fraction(self.frame_rate) if self.frame_rate else None
+
+    @property
+    def interlaced(self) -> bool:
+        return self.field_order in ("tt", "bb", "tb", "bt")
+
+    def set_media_info(self, info: MediaInfo) -> None:
+        """Copy what the probe found onto the row (the one place the two meet;
+        :meth:`media_info` is the way back)."""
+        self.container = info.container.split(",")[0]
+        self.video_codec = info.video_codec
+        self.audio_codec = info.audio_codec or ""
+        self.bitrate = info.bitrate
+        self.width, self.height = info.width, info.height
+        self.frame_rate = str(info.fps)
+        self.duration = info.duration
+        self.start_time = info.start_time
+        self.keyframes = info.keyframes
+        self.frame_count = info.frame_count
+        self.pix_fmt, self.bit_depth, self.chroma = info.pix_fmt, info.bit_depth, info.chroma
+        self.profile, self.field_order, self.rotation = info.profile, info.field_order, info.rotation
+        self.timecode = info.timecode
+        self.audio_tracks = [track.as_dict() for track in info.audio_tracks]
+        self.vfr, self.frame_times = info.vfr, info.frame_times
+        self.size = self.file.size
+
+    def media_info(self) -> MediaInfo:
+        """The probe's facts as stored, for the media code (which knows no Django)."""
+        return MediaInfo(
+            container=self.container,
+            duration=self.duration or 0,
+            width=self.width or 0,
+            height=self.height or 0,
+            fps=self.fps or Fraction(0),
+            video_codec=self.video_codec,
+            audio_codec=self.audio_codec or None,
+            bitrate=self.bitrate,
+            start_time=self.start_time,
+            frame_count=self.frame_count or 0,
+            keyframes=list(self.keyframes),
+            pix_fmt=self.pix_fmt,
+            bit_depth=self.bit_depth or 8,
+            chroma=self.chroma,
+            profile=self.profile,
+            field_order=self.field_order,
+            rotation=self.rotation,
+            timecode=self.timecode,
+            audio_tracks=[AudioTrack(**track) for track in self.audio_tracks],
+            vfr=self.vfr,
+            frame_times=list(self.frame_times),
+        )
 
     @property
     def extension(self) -> str:
@@ -221,6 +300,9 @@ class Clip(models.Model):
     reencoded_frames = models.PositiveIntegerField(_("re-encoded frames"), null=True, blank=True)
     render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Render bookkeeping: which attempt runs, and when its worker last said it was alive.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("worker last seen"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="clips/", blank=True, max_length=300)
     size = models.BigIntegerField(_("size (bytes)"), default=0)
     requested_by = models.ForeignKey(

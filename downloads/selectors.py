@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from mediaportal import search
 
-from .models import Clip, Download, Video
+from .models import Clip, Download, Rendition, Video
 
 # What the video list searches when full-text search is not available (SQLite).
 SEARCH_FALLBACK_FIELDS = ["title", "title_fr", "summary", "summary_fr", "shot_list", "shot_list_fr"]
@@ -79,3 +79,11 @@ def clip_visible(*, clip_id: int, user) -> Clip | None:
         .filter(pk=clip_id, rendition__video__in=video_visible_to(user))
         .first()
     )
+
+
+def rendition_preview(renditions) -> Rendition | None:
+    """The rendition the browser preview plays: the web version, and only it
+    (every master gets one at ingest; a master is never streamed to the
+    anonymous player, whatever its format). ``renditions``: the video's,
+    already fetched."""
+    return next((r for r in renditions if r.kind == Rendition.Kind.WEB), None)

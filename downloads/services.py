@@ -2,6 +2,7 @@
 download records. Views and tasks call these; they hold the rules."""
 
 import logging
+import secrets
 from fractions import Fraction
 from functools import partial
 
@@ -14,15 +15,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import jobs
 from .files import local_path, scratch_file, store
 from .media import cut as media_cut
-from .media import stills
+from .media import stills, web
 from .media.probe import MediaInfo, ProbeError, probe
+from .media.web import WebVersionError
 from .models import Clip, Download, Rendition, Video
 
 logger = logging.getLogger(__name__)
-
-WEB_MAX_HEIGHT = 720
 
 
 def _quality() -> media_cut.Quality:
@@ -78,64 +79,58 @@ def video_attach_master(*, video: Video, master: File) -> Rendition:
     """Store ``master`` as the video's original (replacing any earlier one, whose
     derived files go too) and queue processing after commit. The master file
     itself is never modified."""
-    from .tasks import video_ingest_task
-
     for old in video.renditions.all():
         # The file goes only once the rows' deletion has committed: a rollback
         # must bring back rows whose files still exist.
         transaction.on_commit(partial(old.file.storage.delete, old.file.name))
         old.delete()
     rendition = Rendition.objects.create(video=video, kind=Rendition.Kind.MASTER, file=master, size=master.size or 0)
-    Video.objects.filter(pk=video.pk).update(status=Video.Status.PROCESSING, failure_reason="")
-    video.status = Video.Status.PROCESSING
-    transaction.on_commit(lambda: video_ingest_task.delay(video.pk))
+    video_reprocess(video=video)
     return rendition
 
 
-def _apply_info(rendition: Rendition, info: MediaInfo) -> None:
-    rendition.container = info.container.split(",")[0]
-    rendition.video_codec = info.video_codec
-    rendition.audio_codec = info.audio_codec or ""
-    rendition.bitrate = info.bitrate
-    rendition.width, rendition.height = info.width, info.height
-    rendition.frame_rate = str(info.fps)
-    rendition.duration = info.duration
-    rendition.start_time = info.start_time
-    rendition.keyframes = info.keyframes
-    rendition.size = rendition.file.size
+def video_reprocess(*, video: Video) -> None:
+    """Process the master again from the start (a new master, or staff asking
+    after a failure): the status goes back to processing, the attempt count to zero."""
+    Video.objects.filter(pk=video.pk).update(failure_reason="", failure_code="")
+    video.failure_reason = video.failure_code = ""
+    jobs.video_ingest_queue(video=video, fresh=True)
+
+
+# What a master that cannot be used raises; anything else is a bug, which the
+# task records as an "internal" failure before it goes to the logs.
+MEDIA_PROBLEMS = (ProbeError, WebVersionError, media_cut.CutError, av.FFmpegError, OSError)
 
 
 def video_ingest(*, video: Video) -> Video:
-    """Probe the master, make the poster, thumbnail and (when needed) the web
-    proxy. A file that is not a usable video leaves the video ``failed`` with
-    the reason; nothing else is touched. Safe to run again."""
+    """Probe the master, make the poster, thumbnail and web version. A file
+    that is not a usable video leaves the video ``failed`` with the reason
+    (its code for staff, FFmpeg's detail for the technical team). Safe to run
+    again: derived files are replaced."""
     master = video.renditions.get(kind=Rendition.Kind.MASTER)
     try:
         with local_path(master.file) as path:
             info = probe(path)
-            _apply_info(master, info)
+            master.set_media_info(info)
             master.save()
             video.duration, video.frame_rate = info.duration, str(info.fps)
-            video.width, video.height = info.width, info.height
+            video.width, video.height = info.display_size
             _make_stills(video, path, info)
-            if not _browser_ready(info):
-                _make_web_proxy(video, path, info)
-    except (ProbeError, media_cut.CutError, av.FFmpegError, ValueError, OSError) as exc:
-        logger.warning("ingest of video %s failed: %s", video.pk, exc)
-        video.status, video.failure_reason = Video.Status.FAILED, str(exc)
-        video.save(update_fields=["status", "failure_reason", "updated_at"])
+            _make_web_version(video, path, info)
+            # Further derived files (a filmstrip...) go here: made from the
+            # local master while it is open, before the video shows as ready.
+    except MEDIA_PROBLEMS as exc:
+        code = getattr(exc, "code", "damaged" if isinstance(exc, av.FFmpegError) else "unreadable")
+        jobs.video_ingest_fail(video_id=video.pk, code=code, detail=str(exc))
+        video.refresh_from_db()
         return video
-    video.status, video.failure_reason = Video.Status.READY, ""
+    video.status, video.failure_reason, video.failure_code, video.heartbeat_at = Video.Status.READY, "", "", None
     video.save()
     return video
 
 
-def _browser_ready(info: MediaInfo) -> bool:
-    return info.browser_playable and info.height <= WEB_MAX_HEIGHT
-
-
 def _make_stills(video: Video, path: str, info: MediaInfo) -> None:
-    image = stills.frame_at(path, min(info.duration * 0.1, 5.0))
+    image = stills.frame_at(path, info.start_time + min(info.duration * 0.1, 5.0), rotation=info.rotation)
     if video.poster:
         video.poster.delete(save=False)
     if video.thumbnail:
@@ -144,27 +139,29 @@ def _make_stills(video: Video, path: str, info: MediaInfo) -> None:
     video.thumbnail.save(f"{video.slug}.jpg", ContentFile(stills.jpeg(image, stills.THUMBNAIL_WIDTH)), save=False)
 
 
-def _make_web_proxy(video: Video, path: str, info: MediaInfo) -> None:
+def _make_web_version(video: Video, path: str, info: MediaInfo) -> None:
+    """Every master gets one: the preview never plays the master itself."""
+
+    def progress(fraction: float) -> None:
+        pass  # the heartbeat thread says the job is alive; nothing reads ingest progress yet
+
     with scratch_file(".mp4") as output:
-        media_cut.encode_range(
-            path,
-            output,
-            start=Fraction(info.start_time),
-            end=Fraction(info.start_time) + Fraction(info.duration),
-            info=info,
-            quality=media_cut.Quality(crf=23, preset="veryfast", audio_bitrate=128_000),
-            max_height=WEB_MAX_HEIGHT,
-            gop=max(round(info.fps), 1),
-        )
-        proxy_info = probe(output)
+        web.make_web_version(path, output, info=info, settings=_web_settings(), progress=progress)
+        web_info = probe(output)
         old = Rendition.objects.filter(video=video, kind=Rendition.Kind.WEB).first()
         if old:
-            old.file.delete(save=False)
+            transaction.on_commit(partial(old.file.storage.delete, old.file.name))
             old.delete()
         rendition = Rendition(video=video, kind=Rendition.Kind.WEB)
-        rendition.file.name = store(output, f"renditions/{video.slug}-web.mp4")
-        _apply_info(rendition, proxy_info)
+        # A new name for every web version: nothing (a cache, a half-finished
+        # download) can mistake it for the one it replaces.
+        rendition.file.name = store(output, f"renditions/{video.slug}-web-{secrets.token_hex(4)}.mp4")
+        rendition.set_media_info(web_info)
         rendition.save()
+
+
+def _web_settings() -> web.WebSettings:
+    return web.WebSettings(crf=settings.WEB_VERSION_CRF, preset=settings.WEB_VERSION_PRESET)
 
 
 # --- Clips --------------------------------------------------------------------
@@ -189,8 +186,6 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
     failed one is (re)queued on the ``media`` queue after commit. One user
     may have at most ``CLIP_MAX_ACTIVE_PER_USER`` new clips waiting at once,
     so nobody can fill the media workers' queue for everyone else."""
-    from .tasks import clip_render_task
-
     first, last = frame_range(rendition=rendition, start=start, end=end)
     existing = Clip.objects.filter(rendition=rendition, start_frame=first, end_frame=last).exists()
     if not existing and user is not None and _active_clips(user) >= settings.CLIP_MAX_ACTIVE_PER_USER:
@@ -208,12 +203,12 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
     if not created and (clip.status == Clip.Status.FAILED or _stalled(clip)):
         # Failed, or its job was lost (a worker gone without a redelivery): try again.
         updated = Clip.objects.filter(pk=clip.pk, status=clip.status).update(
-            status=Clip.Status.QUEUED, progress=0, error="", created_at=timezone.now()
+            status=Clip.Status.QUEUED, progress=0, error="", created_at=timezone.now(), attempts=0, heartbeat_at=None
         )
         created = bool(updated)
         clip.refresh_from_db()
     if created:
-        transaction.on_commit(lambda: clip_render_task.delay(clip.pk))
+        jobs.clip_render_queue(clip=clip)
     return clip
 
 
@@ -236,18 +231,7 @@ def clip_render(*, clip: Clip) -> Clip:
     def progress(fraction: float) -> None:
         Clip.objects.filter(pk=clip.pk).update(progress=min(99, int(fraction * 100)))
 
-    info = MediaInfo(
-        container=rendition.container,
-        duration=rendition.duration or 0,
-        width=rendition.width or 0,
-        height=rendition.height or 0,
-        fps=fps,
-        video_codec=rendition.video_codec,
-        audio_codec=rendition.audio_codec or None,
-        bitrate=rendition.bitrate,
-        start_time=rendition.start_time,
-        keyframes=rendition.keyframes,
-    )
+    info = rendition.media_info()
     try:
         with local_path(rendition.file) as source, scratch_file(".mp4") as output:
             result = media_cut.cut(

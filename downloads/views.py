@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mediaportal import search
 
 from . import selectors
-from .models import Rendition, Video
+from .models import Video
 
 
 class VideoFilterForm(forms.Form):
@@ -78,9 +78,7 @@ def video_list(request):
 def video_detail(request, slug):
     video = get_object_or_404(selectors.video_visible_to(request.user), slug=slug)
     renditions = list(video.renditions.all())
-    web = next((r for r in renditions if r.kind == Rendition.Kind.WEB), None)
-    master = next((r for r in renditions if r.kind == Rendition.Kind.MASTER), None)
-    preview = web or (master if master and master.video_codec == "h264" else None)
+    preview = selectors.rendition_preview(renditions)
     return render(
         request,
         "downloads/video_detail.html",

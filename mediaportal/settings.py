@@ -271,6 +271,9 @@ CLIP_RETENTION_DAYS = env.int("CLIP_RETENTION_DAYS", default=7)
 # x264 settings for re-encoded frames (clip edges, full re-encodes, web proxies).
 CLIP_ENCODER_PRESET = env.str("CLIP_ENCODER_PRESET", default="superfast")
 CLIP_ENCODER_CRF = env.int("CLIP_ENCODER_CRF", default=16)
+# x264 settings of the web version every master gets (the browser preview).
+WEB_VERSION_PRESET = env.str("WEB_VERSION_PRESET", default="veryfast")
+WEB_VERSION_CRF = env.int("WEB_VERSION_CRF", default=23)
 # "app": the app streams files itself (sendfile under gunicorn; ranged GETs
 # from the bucket with S3); "nginx": the app answers with X-Accel-Redirect and
 # nginx sends the bytes (local disk only); "redirect" (S3 only): after the
@@ -285,8 +288,24 @@ DOWNLOADS_REDIRECT_SECONDS = env.int("DOWNLOADS_REDIRECT_SECONDS", default=60)
 SENDFILE_BACKEND = "django_sendfile.backends.nginx"
 SENDFILE_ROOT = str(MEDIA_ROOT)
 SENDFILE_URL = env.str("SENDFILE_URL", default="/protected")
+# Media jobs never left behind (downloads/jobs.py): running jobs beat on their row;
+# the sweeper queues again those silent for MEDIA_LOST_AFTER seconds (their worker
+# died), and fails those lost MEDIA_MAX_ATTEMPTS times.
+MEDIA_HEARTBEAT_SECONDS = env.float("MEDIA_HEARTBEAT_SECONDS", default=30)
+MEDIA_LOST_AFTER = env.float("MEDIA_LOST_AFTER", default=5 * 60)
+MEDIA_SWEEP_INTERVAL = env.float("MEDIA_SWEEP_INTERVAL", default=60)
+MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
+# A media task past this raises SoftTimeLimitExceeded and marks its row failed,
+# before the hard limit (CELERY_TASK_TIME_LIMIT) kills the process.
+MEDIA_SOFT_TIME_LIMIT = env.int("MEDIA_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 120)
 CELERY_BEAT_SCHEDULE = {
     "clips-expire": {"task": "downloads.tasks.clip_expire_task", "schedule": 60 * 60},
+    # A sweep still waiting behind long jobs when the next one is due is dropped.
+    "media-sweep": {
+        "task": "downloads.tasks.media_sweep_task",
+        "schedule": MEDIA_SWEEP_INTERVAL,
+        "options": {"expires": MEDIA_SWEEP_INTERVAL},
+    },
 }
 
 # --- Newsletter ---------------------------------------------------------------

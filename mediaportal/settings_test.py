@@ -22,6 +22,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 if "TEST_EMAIL_URL" in os.environ:
     vars().update(env.email_url("TEST_EMAIL_URL"))  # noqa: F405
     CELERY_TASK_ALWAYS_EAGER = False  # a real worker: the tasks it queues go to the broker
+# --- A media worker started by a test (tests/downloads/test_worker_killed.py):
+# the tasks it queues (the sweeper's) go to the broker too.
+if "TEST_MEDIA_WORKER" in os.environ:
+    CELERY_TASK_ALWAYS_EAGER = False
 if "TEST_VISIBILITY_TIMEOUT" in os.environ:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": int(os.environ["TEST_VISIBILITY_TIMEOUT"]),

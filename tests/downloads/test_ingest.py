@@ -15,8 +15,11 @@ def test_h264_master_is_probed_and_gets_poster_and_thumbnail(make_video_row):
     assert master.video_codec == "h264" and master.audio_codec == "aac"
     assert master.keyframes == [float(s) for s in range(6)]
     assert video.poster.size > 0 and video.thumbnail.size > 0
-    # Browser-playable and small: the master is its own preview, no proxy.
-    assert not video.renditions.filter(kind=Rendition.Kind.WEB).exists()
+    # Even a browser-playable, small master gets a web version: the preview
+    # plays only that, never the master itself.
+    web = video.renditions.get(kind=Rendition.Kind.WEB)
+    assert (web.video_codec, web.width, web.height) == ("h264", 320, 180)
+    assert web.frame_count == master.frame_count == 150
 
 
 def test_master_that_browsers_cannot_play_gets_an_h264_web_proxy(make_video_row):

@@ -95,7 +95,7 @@ def test_each_user_sees_only_their_own_download_history(client, django_user_mode
     from downloads import services
 
     video = make_video_row("bframes")
-    rendition = video.renditions.get()
+    rendition = video.renditions.get(kind="master")
     sam = django_user_model.objects.create_user("sam@example.org", "x")
     other = django_user_model.objects.create_user("other@example.org", "x")
     services.download_record(user=sam, rendition=rendition, clip=None, byte_start=0, byte_end=99, sent=100)
@@ -112,7 +112,9 @@ def test_the_account_page_shows_the_latest_downloads(client, django_user_model, 
 
     video = make_video_row("bframes", title="Summit arrivals")
     sam = django_user_model.objects.create_user("sam@example.org", "x")
-    services.download_record(user=sam, rendition=video.renditions.get(), clip=None, byte_start=0, byte_end=9, sent=10)
+    services.download_record(
+        user=sam, rendition=video.renditions.get(kind="master"), clip=None, byte_start=0, byte_end=9, sent=10
+    )
     client.force_login(sam)
     html = client.get("/en/account/").content.decode()
     assert "Summit arrivals" in html and 'href="/en/account/downloads/"' in html
