@@ -2,7 +2,7 @@
 records in the admin. Nobody may, superusers included."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from accounts.models import User
 from downloads.models import Download, Video
@@ -20,9 +20,17 @@ def record():
 @pytest.mark.parametrize("who", ["editor", "superuser"])
 def test_nobody_deletes_download_records_in_the_admin(client, record, who):
     if who == "editor":
+        assert not Group.objects.get(name="Editors").permissions.filter(codename="delete_download").exists()
+        # Even a group that someone granted the permission by hand...
         person = UserFactory(is_staff=True)
-        person.groups.add(Group.objects.get(name="Editors"))
-        assert person.has_perm("downloads.delete_download")  # the group grants it...
+        granted = Group.objects.create(name="Granted by hand")
+        granted.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="downloads", codename__in=["view_download", "delete_download"]
+            )
+        )
+        person.groups.add(granted)
+        assert person.has_perm("downloads.delete_download")
     else:
         person = User.objects.create_superuser(email="root@example.org", password=PASSWORD)
     client.force_login(person)
