@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 # never queued, or was lost); tries per message before it is left for a human.
 OUTBOX_RETRY_AFTER = timedelta(minutes=1)
 OUTBOX_MAX_ATTEMPTS = 10
+# Sent messages are kept this long (they hold reset codes: not for ever).
+OUTBOX_KEEP_SENT = timedelta(days=1)
 
 
 def render_mail(*, template_prefix: str, context: dict, language: str | None = None) -> dict:
@@ -153,7 +155,9 @@ def mail_send_task(mail_id: int) -> None:
 
 @shared_task(ignore_result=True, queue="mail")
 def mail_outbox_sweep_task() -> int:
-    """Queue every message left behind (broker down when it was written)."""
+    """Queue every message left behind (broker down when it was written),
+    and delete those sent more than ``OUTBOX_KEEP_SENT`` ago."""
+    OutgoingMail.objects.filter(sent_at__lte=timezone.now() - OUTBOX_KEEP_SENT).delete()
     due = outgoing_mail_due()
     for mail_id in due:
         mail_send_task.delay(mail_id)

@@ -54,3 +54,22 @@ def test_a_broken_html_template_fails_loudly_instead_of_sending_text_only(settin
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     with pytest.raises(TemplateSyntaxError):
         render_mail(template_prefix="note", context={})
+
+
+@pytest.mark.django_db
+def test_sweep_sends_what_was_left_and_forgets_old_sent_mail(mailoutbox, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mediaportal.mail import mail_outbox_sweep_task
+    from mediaportal.outbox.models import OutgoingMail
+
+    # Written, but its task never reached a broker: no on-commit callback ran.
+    left = queue_mail(to=["reader@example.org"], subject="Left behind", text="x")
+    old = queue_mail(to=["reader@example.org"], subject="Old", text="code 1234-5678")
+    OutgoingMail.objects.filter(pk=left.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    OutgoingMail.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=2))
+    assert mail_outbox_sweep_task.delay().get() == 1
+    assert [message.subject for message in mailoutbox] == ["Left behind"]
+    assert list(OutgoingMail.objects.values_list("subject", flat=True)) == ["Left behind"]
