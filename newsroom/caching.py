@@ -49,8 +49,10 @@ def cached_until_publish(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        # The answers are the same for every visitor (no session is read).
-        if request.method not in ("GET", "HEAD"):
+        # The answers are the same for every visitor (no session is read). Only
+        # the sitemap's page number varies them: other parameters are not
+        # cached, so random query strings cannot fill the cache.
+        if request.method not in ("GET", "HEAD") or set(request.GET) - {"p"}:
             return view(request, *args, **kwargs)
         generation = cache.get_or_set(GENERATION_KEY, 0, None)
         key = f"public-pages:{generation}:{request.get_full_path()}"
