@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import av
 
@@ -50,7 +51,7 @@ def probe(source) -> MediaInfo:
     decoding). Raises :class:`ProbeError` for anything that is not a video."""
     container = _open_video(source)
     with container:
-        stream = container.streams.video[0]
+        stream: Any = container.streams.video[0]
         ctx = stream.codec_context
         fps = stream.average_rate or stream.guessed_rate or stream.base_rate
         if not fps:
@@ -74,7 +75,7 @@ def probe(source) -> MediaInfo:
             raise ProbeError(f"the file is damaged or truncated ({exc.__class__.__name__})", "damaged") from exc
         if count == 0:
             raise ProbeError("the video stream holds no pictures", "damaged")
-        duration = (last_end - first) if last_end is not None else 0
+        duration = (last_end - first) if last_end is not None and first is not None else 0
         if container.duration:
             duration = max(duration, 0) or container.duration / av.time_base
         return MediaInfo(

@@ -1,6 +1,7 @@
 """Posters and thumbnails: one decoded frame, scaled with Pillow."""
 
 import io
+from typing import Any
 
 import av
 from PIL import Image
@@ -14,9 +15,10 @@ THUMBNAIL_WIDTH = 480
 def frame_at(source, seconds: float) -> Image.Image:
     """The first frame at or after ``seconds`` (the start if the file is shorter)."""
     with av.open(source) as container:
-        stream = container.streams.video[0]
+        stream: Any = container.streams.video[0]
         stream.thread_type = "AUTO"
-        chosen = None
+        chosen: Any = None
+        frame: Any
         for frame in decode_from(container, stream, seconds):
             chosen = frame
             if frame.pts is not None and frame.pts * stream.time_base >= seconds:

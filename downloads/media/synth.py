@@ -6,6 +6,7 @@ so tests can prove which source frames a clip holds), and a tone on the audio.
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import av
 from PIL import Image, ImageDraw, ImageFont
@@ -53,7 +54,8 @@ def read_frame_number(image: Image.Image) -> int:
     number = 0
     for bit in range(BITS):
         x = left + bit * block + block // 2
-        number = (number << 1) | (1 if gray.getpixel((x, block // 2)) > 127 else 0)
+        value: Any = gray.getpixel((x, block // 2))
+        number = (number << 1) | (1 if value > 127 else 0)
     return number
 
 
@@ -105,7 +107,7 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
     )
     font = ImageFont.load_default(size=max(10, spec.height // 12))
     with av.open(str(path), "w", format=spec.container) as out:
-        video = out.add_stream(spec.video_codec, rate=spec.fps)
+        video: Any = out.add_stream(spec.video_codec, rate=spec.fps)
         video.width, video.height, video.pix_fmt = spec.width, spec.height, spec.pix_fmt
         frame_time_base = 1 / spec.fps  # the muxer may change video.time_base
         video.time_base = frame_time_base
@@ -126,7 +128,7 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             video.bit_rate = spec.width * spec.height * 4
         if title:
             out.metadata["title"] = title
-        tracks = []
+        tracks: list[Any] = []
         if spec.audio_codec:
             tracks = [
                 out.add_stream(spec.audio_codec, rate=spec.sample_rate, layout="stereo")
@@ -150,7 +152,7 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             out.mux(audio.encode(None))
 
 
-def _write_tone(out, stream, first_sample: int, count: int, rate: int) -> None:
+def _write_tone(out: Any, stream: Any, first_sample: int, count: int, rate: int) -> None:
     import array
 
     data = array.array("h")
