@@ -134,7 +134,7 @@ def _smart(source: str, destination: str, span: Span, facts: "_Source", report: 
         report=report,
     ).run()
     return {
-        "method": facts.smart_method,
+        "method": "copy" if walk.reencoded == 0 else "smart",
         "frames": walk.frames,
         "reencoded_frames": walk.reencoded,
         "segments": walk.segments,

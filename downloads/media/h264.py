@@ -211,6 +211,8 @@ class Codec:
         before the first packet is written."""
         encoder = self.settings.encoder()
         frame = av.VideoFrame(encoder.width, encoder.height, self.pix_fmt)
+        for plane in frame.planes:  # a new frame's memory is not cleared; x264 checks 10-bit ranges
+            plane.update(bytes(plane.buffer_size))
         frame.pts, frame.time_base = 0, self.settings.time_base
         units: list[bytes] = []
         for packet in [*encoder.encode(frame), *encoder.encode(None)]:

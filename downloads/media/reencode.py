@@ -40,7 +40,10 @@ def matched_settings(source: str, base: EncoderSettings, *, same_codec: bool) ->
     if codec == "prores":
         return settings.with_options(codec="prores_ks", pix_fmt=pix_fmt, options={"profile": str(_profile(profile))})
     if codec == "dnxhd":
-        return settings.with_options(codec="dnxhd", pix_fmt=pix_fmt, bit_rate=bit_rate, options={})
+        # DNxHR profiles take any size; DNxHD ones fixed sizes and bit rates.
+        dnx = str(profile or "").lower().replace(" ", "_")
+        options = {"profile": dnx} if dnx.startswith("dnxhr") else {}
+        return settings.with_options(codec="dnxhd", pix_fmt=pix_fmt, bit_rate=bit_rate, options=options)
     if codec == "mjpeg":
         return settings.with_options(codec="mjpeg", pix_fmt=pix_fmt, options={"q:v": "2"})
     if pix_fmt not in _X264_FORMATS:
@@ -64,12 +67,14 @@ def _x264(base: EncoderSettings, extra: str) -> dict[str, str]:
 
 
 def _mpeg2(picture: Picture) -> dict[str, str]:
-    options = {"g": "12", "bf": "2", "flags": "+cgop"}
+    # Closed GOPs of 12 (XDCAM HD422); the encoder refuses closed GOPs with
+    # scene-change keyframes.
+    options = {"g": "12", "bf": "2", "flags": "+cgop", "sc_threshold": "1000000000"}
     if picture.interlaced:
         options["flags"] += "+ilme+ildct"
         options["top"] = "1" if picture.top_field_first else "0"
     if picture.pix_fmt == "yuv422p":
-        options["profile"] = "0"  # 4:2:2 profile
+        options["profile"], options["level"] = "0", "2"  # 4:2:2 Profile @ High Level
     return options
 
 

@@ -131,7 +131,8 @@ class SmartCut:
             self.rebuild_dts = container.format.name.startswith("matroska")
             self.delay: Fraction | None = None
             with open_output(self.destination, self.wrapper, self.timecode) as output:
-                out_video = output.add_stream_from_template(video)
+                # The frame rate, which MXF and the MOV timecode track need.
+                out_video = output.add_stream_from_template(video, rate=self.span.fps)
                 extradata = self.codec.extradata()
                 if extradata is not None:
                     out_video.codec_context.extradata = extradata
@@ -152,14 +153,18 @@ class SmartCut:
         self.previous: list[Any] = []
         gop: list[Any] = []
         packet: Any
+        past_end = False
         for packet in demux_from(container, video, self.span.start):
             if packet.pts is None or packet.size == 0:
                 continue
             if packet.is_keyframe and gop:
                 self._gop(gop)
                 self.previous, gop = gop, []
-                if packet.pts >= self.end_ts - self.frame_ts / 2:
+                if past_end:
                     break
+                # The GOP starting at the out point is read too: an open GOP's
+                # leading pictures, shown before its keyframe, may be in the range.
+                past_end = packet.pts >= self.end_ts - self.frame_ts / 2
             gop.append(packet)
         else:
             if gop:

@@ -60,20 +60,22 @@ def _check_audio(path: str, duration: Fraction) -> None:
 
 def _check_decodable(path: str, packets: list[tuple[int, bool]], order: list[int], starts: list[int]) -> None:
     """Decode from the keyframe before each boundary frame to just past it:
-    each frame around a switch must come out, at its time."""
-    decode_positions: set[int] = set()
+    every frame there must come out (references only ever point back in
+    decode order, so the window needs nothing after it)."""
+    windows: set[tuple[int, int]] = set()
+    position_of = {pts: index for index, (pts, _) in enumerate(packets)}
     for index in starts:
-        wanted = order[min(index, len(order) - 1)]
-        position = next((i for i, (pts, _) in enumerate(packets) if pts == wanted), 0)
-        decode_positions.add(max((i for i in range(position + 1) if packets[i][1]), default=0))
+        position = position_of[order[min(index, len(order) - 1)]]
+        key = max((i for i in range(position + 1) if packets[i][1]), default=0)
+        windows.add((key, position + 8))
     with av.open(path) as container:
-        video = container.streams.video[0]
+        video: Any = container.streams.video[0]
         all_packets: list[Any] = [p for p in container.demux(video) if p.size and p.pts is not None]
-        for key in sorted(decode_positions):
+        for key, stop in sorted(windows):
             decoder: Any = av.CodecContext.create(video.codec_context.name, "r")
             if video.codec_context.extradata:
                 decoder.extradata = bytes(video.codec_context.extradata)
-            window = all_packets[key : key + 8]
+            window = all_packets[key:stop]
             got: set[int] = set()
             try:
                 for packet in window:
