@@ -8,7 +8,7 @@ moved to the first frame, the same wrapper family (``muxing.wrapper_for``);
 
 * **copy** (intra-only sources: ProRes, DNxHD/HR, MJPEG, any stream of
   keyframes only): every frame copied bit for bit;
-* **smart** (long-GOP H.264 and MPEG-2, ``smart.py``): whole GOPs copied, only the frames
+* **smart** (long-GOP H.264, HEVC and MPEG-2, ``smart.py``): whole GOPs copied, only the frames
   before the first clean keyframe and after the last copyable frame
   re-encoded with an encoder matched to the source;
 * **reencode**: every frame decoded and encoded again in the master's codec
@@ -29,7 +29,7 @@ from typing import Any
 
 import av
 
-from . import h264, mpeg2
+from . import h264, hevc, mpeg2
 from .codec import INTRA_CODECS, EncoderSettings, Intra, NotSmartCuttable, color_of
 from .frames import CutError, Span, frame_range
 from .muxing import MP4, Target, Wrapper, source_wrapper
@@ -45,7 +45,7 @@ Progress = Callable[[float], None]
 logger = logging.getLogger(__name__)
 
 # Codec modules of the smart cut, by FFmpeg decoder name.
-SMART_CODECS: dict[str, CodecFactory] = {"h264": h264.Codec, "mpeg2video": mpeg2.Codec}
+SMART_CODECS: dict[str, CodecFactory] = {"h264": h264.Codec, "hevc": hevc.Codec, "mpeg2video": mpeg2.Codec}
 BROWSER_PIXELS = {"yuv420p", "yuvj420p"}
 
 

@@ -68,7 +68,7 @@ FAMILIES = {
         container="mp4",
         pix_fmt="yuv420p",
         timecode=None,
-        options=(("preset", "ultrafast"), ("x265-params", "keyint=25:log-level=error")),
+        options=(("preset", "ultrafast"), ("x265-params", "keyint=25:min-keyint=25:open-gop=0:log-level=error")),
         audio=(("aac", "stereo", "eng"),),
     ),
 }
@@ -82,7 +82,7 @@ EXPECTED = {
     "avc-intra-mxf": ("copy", "mxf", "h264", "yuv422p10le"),
     "interlaced-tff": ("smart", "mov", "h264", "yuv420p"),
     "xdcam-mxf": ("smart", "mxf", "mpeg2video", "yuv422p"),
-    "hevc-mp4": ("reencode", "mp4", "hevc", "yuv420p"),
+    "hevc-mp4": ("smart", "mp4", "hevc", "yuv420p"),
 }
 
 
