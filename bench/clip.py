@@ -46,13 +46,23 @@ from downloads.media.synth import Spec, make_video, read_frame_number_fast, tone
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 FPS = Fraction(25)
-BASE = Spec(width=1920, height=1080, fps=FPS, seconds=240, gop=50, bframes=2, preset="veryfast", crf=18)
+MASTER_SECONDS = 240
 QUALITY = Quality(
     crf=int(os.environ.get("CLIP_ENCODER_CRF", 16)), preset=os.environ.get("CLIP_ENCODER_PRESET", "superfast")
 )
-# (label, first frame, end frame): both points between keyframes.
-CLIPS = [("20 s", 1534, 2034), ("3 min", 763, 5263)]
-TARGETS = {"copy": {"20 s": "<= 2x copy", "3 min": "<= 2x copy"}, "smart": {"20 s": "<= 10%", "3 min": "<= 3%"}}
+TARGETS = {"copy": {"short": "<= 2x copy", "long": "<= 2x copy"}, "smart": {"short": "<= 10%", "long": "<= 3%"}}
+
+
+def clips(seconds: int) -> list[tuple[str, str, int, int]]:
+    """(kind, label, first frame, end frame): a 20-second clip and a 3-minute
+    one (shorter for a shorter master), both points between keyframes."""
+    long = min(180, seconds - 10)
+    return [("short", "20 s", 534, 534 + 20 * 25), ("long", f"{long} s", 113, 113 + long * 25)]
+
+
+def base_spec(seconds: int) -> Spec:
+    return Spec(width=1920, height=1080, fps=FPS, seconds=seconds, gop=50, bframes=2, preset="veryfast", crf=18)
+
 
 # family: (file, codec, pix_fmt, options, bit rate, audio codec)
 FAMILIES: dict[str, tuple[str, str, str, dict[str, str], int | None, str]] = {
@@ -94,11 +104,11 @@ FAMILIES: dict[str, tuple[str, str, str, dict[str, str], int | None, str]] = {
 
 
 def base_master() -> Path:
-    path = CACHE / "base-1080p25-240s.mp4"
+    path = CACHE / f"base-1080p25-{MASTER_SECONDS}s.mp4"
     if not path.exists():
-        print(f"making the 4-minute 1080p master once ({path.name}), a few minutes...", flush=True)
+        print(f"making the {MASTER_SECONDS}-second 1080p master once ({path.name}), minutes...", flush=True)
         partial = path.with_suffix(".part.mp4")
-        make_video(partial, BASE)
+        make_video(partial, base_spec(MASTER_SECONDS))
         partial.rename(path)
     return path
 
@@ -107,11 +117,11 @@ def family_master(name: str) -> Path:
     file, codec, pix_fmt, options, bit_rate, audio_codec = FAMILIES[name]
     if not codec:
         return base_master()
-    path = CACHE / file
+    path = CACHE / f"{MASTER_SECONDS}s-{file}"
     if path.exists():
         return path
     print(f"making the {name} master once ({file})...", flush=True)
-    partial = path.with_name("part-" + file)
+    partial = path.with_name("part-" + path.name)
     with av.open(str(base_master())) as source, av.open(str(partial), "w") as out:
         video_in: Any = source.streams.video[0]
         video_in.thread_type = "AUTO"
@@ -195,7 +205,7 @@ def bench_family(name: str, full: bool) -> None:
     print(f"\n## {name}: {master.name}, {format_of(master)}, {info.bitrate / 1e6:.0f} Mbit/s")
     print(f"{'clip':6} {'way':10} {'seconds':>8} {'vs re-encode':>13} {'vs copy':>8} {'exact':>6} {'format':>7}  note")
     per_frame = None
-    for label, first, end in CLIPS:
+    for kind, label, first, end in clips(MASTER_SECONDS):
         out = CACHE / f"out.{wrapper.extension}"
         copy_seconds, _ = timed(stream_copy, master, out, first, end)
         seconds, result = timed(
@@ -224,7 +234,7 @@ def bench_family(name: str, full: bool) -> None:
             full_seconds, estimated = per_frame * (end - first), " (est.)"
         note = f"{result.method}: {result.reencoded_frames} of {end - first} frames re-encoded"
         if result.method in TARGETS:
-            note += f"; target {TARGETS[result.method][label]}"
+            note += f"; target {TARGETS[result.method][kind]}"
         if result.note:
             note += f"; {result.note}"
         print(
@@ -243,14 +253,17 @@ def bench_family(name: str, full: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", default=",".join(FAMILIES), help="comma-separated: " + ", ".join(FAMILIES))
-    parser.add_argument("--full", action="store_true", help="run the 3-minute re-encodes too (slow)")
+    parser.add_argument("--full", action="store_true", help="run the long re-encodes too (slow)")
+    parser.add_argument("--seconds", type=int, default=240, help="master length (default 240: 4 minutes)")
     args = parser.parse_args()
+    global MASTER_SECONDS
+    MASTER_SECONDS = args.seconds
     CACHE.mkdir(exist_ok=True)
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores; PyAV {av.__version__}; "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
-    print(f"re-encoded frames: x264 preset {QUALITY.preset}, crf {QUALITY.crf}")
+    print(f"re-encoded frames: x264 preset {QUALITY.preset}, crf {QUALITY.crf}; master {MASTER_SECONDS} s 1080p25")
     for name in args.families.split(","):
         bench_family(name.strip(), args.full)
 

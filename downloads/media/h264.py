@@ -166,6 +166,16 @@ def _first_keyframe_units(source: str) -> list[bytes]:
     return []
 
 
+def _all_intra(source: str, packets: int = 60) -> bool:
+    with av.open(source) as container:
+        for index, packet in enumerate(container.demux(container.streams.video[0])):
+            if index >= packets:
+                break
+            if packet.size and not packet.is_keyframe:
+                return False
+    return True
+
+
 class Codec:
     """H.264's part of the smart cut."""
 
@@ -187,6 +197,10 @@ class Codec:
                 raise NotSmartCuttable(str(exc)) from exc
         else:
             config = AvcConfig.parse(extradata)
+        if wrapper.format == "mxf" and not _all_intra(source):
+            # FFmpeg's MXF demuxer gives long-GOP H.264 no reordering times
+            # (pts = dts): which frame is which cannot be told from packets.
+            raise NotSmartCuttable("long-GOP H.264 in MXF")
         self.source_extradata = extradata or config.build()
         self.length_size = config.length_size
         picture = probe_picture(source)

@@ -98,6 +98,11 @@ def encode_frames(
         video.thread_type = "AUTO"
         tb = video.time_base
         start_ts, end_ts, frame_ts = span.ticks(tb)
+        # FFmpeg's MXF demuxer may give reordered pictures their decode times
+        # (long-GOP H.264): there, frames are numbered in the order the decoder
+        # presents them, from the keyframe it starts at.
+        renumber = container.format.name == "mxf"
+        first_pts = None
         with open_output(destination, wrapper, timecode) as output:
             out_video: Any = output.add_stream(settings.codec, rate=span.fps)
             out_video.width, out_video.height, out_video.pix_fmt = settings.width, settings.height, settings.pix_fmt
@@ -111,6 +116,9 @@ def encode_frames(
             mux = Interleaver(output, audio)
             frame: Any
             for frame in decode_from(container, video, span.start):
+                if renumber and frame.pts is not None:
+                    first_pts = frame.pts if first_pts is None else first_pts + frame_ts
+                    frame.pts = round(first_pts)
                 if frame.pts is None or frame.pts < start_ts - frame_ts / 2:
                     continue
                 if frame.pts >= end_ts - frame_ts / 2:

@@ -12,10 +12,11 @@ from typing import Any
 
 import av
 
+from .frames import CutError
 from .smart import Segment
 
 
-class GuardFailed(Exception):
+class GuardFailed(CutError):
     """The clip is not what was asked for; the message says how."""
 
 

@@ -41,6 +41,12 @@ FAMILIES = {
     "avc-intra-mxf": MasterSpec(  # AVC-Intra-like: High 4:2:2 10-bit, every frame an IDR picture
         codec="libx264", container="mxf", pix_fmt="yuv422p10le", options=(("preset", "veryfast"), ("g", "1"))
     ),
+    "avc-long-gop-mxf": MasterSpec(
+        codec="libx264",
+        container="mxf",
+        pix_fmt="yuv422p10le",
+        options=(("preset", "veryfast"), ("g", "25"), ("bf", "2"), ("sc_threshold", "0")),
+    ),
     "interlaced-tff": MasterSpec(
         codec="libx264",
         container="mov",
@@ -80,6 +86,7 @@ EXPECTED = {
     "dnxhr-mxf": ("copy", "mxf", "dnxhd", "yuv422p10le"),
     "xavc-mov": ("smart", "mov", "h264", "yuv422p10le"),
     "avc-intra-mxf": ("copy", "mxf", "h264", "yuv422p10le"),
+    "avc-long-gop-mxf": ("reencode", "mxf", "h264", "yuv422p10le"),
     "interlaced-tff": ("smart", "mov", "h264", "yuv420p"),
     "xdcam-mxf": ("smart", "mxf", "mpeg2video", "yuv422p"),
     "hevc-mp4": ("smart", "mp4", "hevc", "yuv420p"),
