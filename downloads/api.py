@@ -40,6 +40,7 @@ def clip_json(clip: Clip) -> dict:
         "end": clip.end_seconds,
         "frames": clip.end_frame - clip.start_frame,
         "method": clip.method or None,
+        "format": clip.format,
     }
     if clip.status == Clip.Status.READY:
         data["download_url"] = reverse("downloads_api:clip_file", args=[clip.pk, clip.download_name()])
@@ -82,8 +83,9 @@ def clip_create(request):
     try:
         clip = services.clip_request(
             rendition=form.cleaned_data["rendition"],
-            start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"],
+            first_frame=form.cleaned_data["first_frame"],
+            end_frame=form.cleaned_data["end_frame"],
+            format=form.cleaned_data["format"],
             user=request.user,
         )
     except services.ClipLimitReached as limit:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .media import timecode
-from .models import Rendition, Video
-from .services import frame_range
+from .media.frames import frame_range
+from .models import Clip, Rendition, Video
 
 
 class TimeField(forms.Field):
@@ -56,6 +56,7 @@ class ClipRequestForm(forms.Form):
     start = TimeField()
     end = TimeField()
     rendition = forms.CharField(required=False)
+    format = forms.CharField(required=False)
 
     def __init__(self, data, *, video: Video):
         self.video = video
@@ -74,6 +75,12 @@ class ClipRequestForm(forms.Form):
             raise forms.ValidationError(_("Unknown rendition: choose one of the versions listed on the page."))
         return rendition
 
+    def clean_format(self):
+        value = self.cleaned_data.get("format") or Clip.Format.MASTER
+        if value not in Clip.Format.values:
+            raise forms.ValidationError(_("Unknown format: choose “master” or “mp4”."))
+        return value
+
     def clean(self):
         data = super().clean()
         start, end, rendition = data.get("start"), data.get("end"), data.get("rendition")
@@ -91,9 +98,12 @@ class ClipRequestForm(forms.Form):
             raise forms.ValidationError(
                 _("Clips can be at most %(max)s long.") % {"max": timecode.format_millis(settings.CLIP_MAX_SECONDS)}
             )
-        first, last = frame_range(rendition=rendition, start=start, end=end)
+        # The one place a request in seconds becomes frames; from here on the
+        # service, the task and the engine pass frame numbers.
+        first, last = frame_range(rendition.fps, start, end)
         if last <= first:
             raise forms.ValidationError(_("The clip must hold at least one frame."))
+        data["first_frame"], data["end_frame"] = first, last
         return data
 
     def first_error(self) -> str:

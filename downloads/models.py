@@ -277,8 +277,9 @@ class Rendition(models.Model):
 
 
 class Clip(models.Model):
-    """A rendered part of a rendition: exactly frames [start_frame, end_frame).
-    One row per (rendition, frame range): identical requests share it."""
+    """A rendered part of a rendition: exactly frames [start_frame, end_frame),
+    in the master's own format or as MP4. One row per (rendition, frame
+    range, format): identical requests share it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -286,16 +287,22 @@ class Clip(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Format(models.TextChoices):
+        MASTER = "master", _("Master format")
+        MP4 = "mp4", _("MP4 (H.264)")
+
     rendition = models.ForeignKey(Rendition, on_delete=models.CASCADE, related_name="clips")
     start_frame = models.PositiveIntegerField(_("first frame"))
     end_frame = models.PositiveIntegerField(_("end frame (excluded)"))
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.MASTER)
+    extension = models.CharField(_("file extension"), max_length=8, default="mp4")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     method = models.CharField(
         _("method"),
         max_length=12,
         blank=True,
-        help_text=_("smart: copied with re-encoded edges; reencode: every frame re-encoded"),
+        help_text=_("copy: every frame copied; smart: copied with re-encoded edges; reencode: every frame re-encoded"),
     )
     reencoded_frames = models.PositiveIntegerField(_("re-encoded frames"), null=True, blank=True)
     render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
@@ -303,6 +310,9 @@ class Clip(models.Model):
     # Render bookkeeping: which attempt runs, and when its worker last said it was alive.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     heartbeat_at = models.DateTimeField(_("worker last seen"), null=True, blank=True)
+    render_note = models.TextField(
+        _("render note"), blank=True, help_text=_("Why a faster way was not taken, when the exactness guard said so")
+    )
     file = models.FileField(_("file"), upload_to="clips/", blank=True, max_length=300)
     size = models.BigIntegerField(_("size (bytes)"), default=0)
     requested_by = models.ForeignKey(
@@ -319,7 +329,7 @@ class Clip(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["rendition", "start_frame", "end_frame"], name="downloads_clip_one_per_range"
+                fields=["rendition", "start_frame", "end_frame", "format"], name="downloads_clip_one_per_range"
             ),
             models.CheckConstraint(
                 condition=models.Q(end_frame__gt=models.F("start_frame")), name="downloads_clip_not_empty"
@@ -343,7 +353,7 @@ class Clip(models.Model):
         def stamp(seconds):
             return format_millis(seconds).replace(":", "").replace(".", "_")
 
-        return f"{self.rendition.video.slug}-{stamp(self.start_seconds)}-{stamp(self.end_seconds)}.mp4"
+        return f"{self.rendition.video.slug}-{stamp(self.start_seconds)}-{stamp(self.end_seconds)}.{self.extension}"
 
 
 class Download(models.Model):

@@ -3,7 +3,6 @@ download records. Views and tasks call these; they hold the rules."""
 
 import logging
 import secrets
-from fractions import Fraction
 from functools import partial
 
 import av
@@ -167,12 +166,6 @@ def _web_settings() -> web.WebSettings:
 # --- Clips --------------------------------------------------------------------
 
 
-def frame_range(*, rendition: Rendition, start: float, end: float) -> tuple[int, int]:
-    """Source frames whose timestamps fall in [start, end), in seconds from
-    the video's first frame (as the player counts)."""
-    return media_cut.frame_range(rendition.fps, start, end)
-
-
 class ClipLimitReached(Exception):
     """The user already has the maximum number of clips waiting or rendering."""
 
@@ -181,25 +174,23 @@ def _active_clips(user) -> int:
     return Clip.objects.filter(requested_by=user, status__in=[Clip.Status.QUEUED, Clip.Status.RUNNING]).count()
 
 
-def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Clip:
-    """The clip for this frame range, shared by identical requests. A new or
-    failed one is (re)queued on the ``media`` queue after commit. One user
-    may have at most ``CLIP_MAX_ACTIVE_PER_USER`` new clips waiting at once,
-    so nobody can fill the media workers' queue for everyone else."""
-    first, last = frame_range(rendition=rendition, start=start, end=end)
-    existing = Clip.objects.filter(rendition=rendition, start_frame=first, end_frame=last).exists()
+def clip_request(
+    *, rendition: Rendition, first_frame: int, end_frame: int, format: str = Clip.Format.MASTER, user
+) -> Clip:
+    """The clip of frames [first_frame, end_frame) in ``format``, shared by
+    identical requests. A new or failed one is (re)queued on the ``media``
+    queue after commit. One user may have at most
+    ``CLIP_MAX_ACTIVE_PER_USER`` new clips waiting at once, so nobody can
+    fill the media workers' queue for everyone else."""
+    key = {"rendition": rendition, "start_frame": first_frame, "end_frame": end_frame, "format": format}
+    existing = Clip.objects.filter(**key).exists()
     if not existing and user is not None and _active_clips(user) >= settings.CLIP_MAX_ACTIVE_PER_USER:
         raise ClipLimitReached(settings.CLIP_MAX_ACTIVE_PER_USER)
     try:
         with transaction.atomic():
-            clip, created = Clip.objects.get_or_create(
-                rendition=rendition,
-                start_frame=first,
-                end_frame=last,
-                defaults={"requested_by": user},
-            )
+            clip, created = Clip.objects.get_or_create(**key, defaults={"requested_by": user})
     except IntegrityError:  # an identical request won the race: share its clip
-        clip, created = Clip.objects.get(rendition=rendition, start_frame=first, end_frame=last), False
+        clip, created = Clip.objects.get(**key), False
     if not created and (clip.status == Clip.Status.FAILED or _stalled(clip)):
         # Failed, or its job was lost (a worker gone without a redelivery): try again.
         updated = Clip.objects.filter(pk=clip.pk, status=clip.status).update(
@@ -221,23 +212,32 @@ def _stalled(clip: Clip) -> bool:
 
 
 def clip_render(*, clip: Clip) -> Clip:
-    """Render the clip's frames into a file in storage. Progress is written to
-    the row as the work goes, so any web process can report it."""
+    """Render the clip's frames into a file in storage, in the master's format
+    or as MP4, checked by the engine's exactness guard. Progress is written
+    to the row as the work goes, so any web process can report it."""
     rendition = clip.rendition
-    fps = rendition.fps
-    start = Fraction(rendition.start_time) + Fraction(clip.start_frame) / fps
-    end = Fraction(rendition.start_time) + Fraction(clip.end_frame) / fps
 
     def progress(fraction: float) -> None:
         Clip.objects.filter(pk=clip.pk).update(progress=min(99, int(fraction * 100)))
 
     info = rendition.media_info()
+    target = "mp4" if clip.format == Clip.Format.MP4 else "master"
     try:
-        with local_path(rendition.file) as source, scratch_file(".mp4") as output:
-            result = media_cut.cut(
-                source, output, start=start, end=end, info=info, progress=progress, quality=_quality()
-            )
-            name = store(output, f"clips/{clip.download_name()}")
+        with local_path(rendition.file) as source:
+            wrapper = media_cut.clip_wrapper(source, target)
+            clip.extension = wrapper.extension
+            with scratch_file(f".{wrapper.extension}") as output:
+                result = media_cut.cut(
+                    source,
+                    output,
+                    first_frame=clip.start_frame,
+                    end_frame=clip.end_frame,
+                    info=info,
+                    target=target,
+                    progress=progress,
+                    quality=_quality(),
+                )
+                name = store(output, f"clips/{clip.download_name()}")
     except (media_cut.CutError, av.FFmpegError, OSError, ValueError) as exc:
         logger.warning("clip %s failed: %s", clip.pk, exc)
         Clip.objects.filter(pk=clip.pk).update(status=Clip.Status.FAILED, error=str(exc), finished_at=timezone.now())
@@ -250,9 +250,11 @@ def clip_render(*, clip: Clip) -> Clip:
             return current
         now = timezone.now()
         current.file.name = name
+        current.extension = wrapper.extension
         current.size = current.file.size
         current.status, current.progress, current.error = Clip.Status.READY, 100, ""
         current.method, current.reencoded_frames = result.method, result.reencoded_frames
+        current.render_note = result.note
         current.render_seconds = round(result.seconds, 3)
         current.finished_at = now
         current.expires_at = now + timezone.timedelta(days=settings.CLIP_RETENTION_DAYS)

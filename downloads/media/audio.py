@@ -1,43 +1,77 @@
-"""Audio for clips: every track of the source, starting exactly at the in
-point. AAC is copied (with one packet of pre-roll; the MP4 edit list skips
-the samples before the in point, as it hides every AAC encoder's priming);
-other codecs are decoded and encoded to AAC with sample accuracy."""
+"""Audio for clips: every track of the source, in order, with its language,
+starting exactly at the in point.
+
+* AAC in an MP4/MOV clip is copied (with one packet of pre-roll; the MP4 edit
+  list skips the samples before the in point, as it hides every AAC encoder's
+  priming);
+* PCM stays PCM at its bit depth, cut to the exact sample (decoding PCM and
+  writing it again is lossless);
+* anything else is decoded and written, to the sample, as PCM in MOV/MXF or
+  as AAC in MP4."""
 
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import Any
 
 import av
+import av.container
 
+from .muxing import MP4, MXF_PCM, Wrapper
 from .seeking import decode_from, demux_from
 from .source import open_input
 
 COPYABLE_AUDIO = {"aac"}
 
 
-def add_audio_tracks(output, container, source, start, end, bitrate: int) -> list[Iterator[av.Packet]]:
+def output_codec(source_codec: str, sample_format: str, wrapper: Wrapper) -> str | None:
+    """The codec a source track gets in the clip; None: copied as it is."""
+    if source_codec in COPYABLE_AUDIO and wrapper.is_mp4_family:
+        return None
+    if wrapper is MP4:
+        return "aac"
+    if source_codec.startswith("pcm_") and (wrapper.format != "mxf" or source_codec in MXF_PCM):
+        return source_codec
+    return "pcm_s16le" if sample_format.startswith("s16") else "pcm_s24le"
+
+
+def add_audio_tracks(
+    output: av.container.OutputContainer,
+    container: av.container.InputContainer,
+    source: str,
+    start: Fraction,
+    end: Fraction,
+    bitrate: int,
+    wrapper: Wrapper = MP4,
+) -> list[Iterator[av.Packet]]:
     """An output stream for every source audio track (broadcast masters often
     carry several), and the generators of their packets."""
     tracks = []
     for index, source_audio in enumerate(container.streams.audio):
-        if source_audio.codec_context.name in COPYABLE_AUDIO:
+        ctx = source_audio.codec_context
+        codec = output_codec(ctx.name, ctx.format.name if ctx.format else "", wrapper)
+        stream: Any
+        if codec is None:
             stream = output.add_stream_from_template(source_audio)
             tracks.append(_copied_audio_packets(source, start, end, stream, index))
         else:
-            stream = _audio_stream(output, source_audio, bitrate)
+            stream = _audio_stream(output, source_audio, codec, bitrate)
             tracks.append(_audio_packets(source, start, end, stream, index))
         if source_audio.language:
             stream.metadata["language"] = source_audio.language
     return tracks
 
 
-def _copied_audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 0) -> Iterator[av.Packet]:
+def _copied_audio_packets(
+    source: str, start: Fraction, end: Fraction, stream: Any, track: int = 0
+) -> Iterator[av.Packet]:
     """The source packets overlapping [start, end) and one before, re-timed so
     the in point is 0; the first packet(s) get negative times, which the MP4
     muxer turns into an edit list that skips them at playback."""
     with open_input(source) as container:
-        audio = container.streams.audio[track]
-        tb = audio.time_base
-        previous = None
+        audio: Any = container.streams.audio[track]
+        tb: Fraction = audio.time_base
+        previous: Any = None
+        packet: Any
         for packet in demux_from(container, audio, max(start - 1, 0)):
             if packet.pts is None or packet.size == 0:
                 continue
@@ -60,21 +94,27 @@ def _copied_audio_packets(source, start: Fraction, end: Fraction, stream, track:
             previous = None
 
 
-def _audio_stream(output, source_audio, bitrate: int):
-    rate = source_audio.codec_context.sample_rate or 48000
-    layout = source_audio.codec_context.layout.name if source_audio.codec_context.layout else "stereo"
-    stream = output.add_stream("aac", rate=rate, layout=layout)
-    stream.bit_rate = bitrate
+def _audio_stream(output: av.container.OutputContainer, source_audio: Any, codec: str, bitrate: int) -> Any:
+    ctx = source_audio.codec_context
+    rate = ctx.sample_rate or 48000
+    channels = ctx.channels or 2
+    # Mono tracks (one per language in broadcast masters) need their layout said.
+    layout = ctx.layout.name if ctx.layout and ctx.layout.name else ("mono" if channels == 1 else "stereo")
+    stream: Any = output.add_stream(codec, rate=rate, layout=layout)
+    if codec == "aac":
+        stream.bit_rate = bitrate
     return stream
 
 
-def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 0) -> Iterator[av.Packet]:
+def _audio_packets(source: str, start: Fraction, end: Fraction, stream: Any, track: int = 0) -> Iterator[av.Packet]:
     """Decode the source audio and encode exactly the samples of [start, end)."""
     rate = stream.codec_context.sample_rate
     first_sample, last_sample = round(start * rate), round(end * rate)
     with open_input(source) as container:
         audio = container.streams.audio[track]
         fifo = av.AudioFifo()
+        decoded: Any
+        chunk: Any
         resampler = av.AudioResampler(format=stream.codec_context.format, layout=stream.codec_context.layout, rate=rate)
         position = None  # sample number of the next sample put in the fifo
         emitted = 0
@@ -83,7 +123,9 @@ def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 
         for decoded in decode_from(container, audio, max(start - 1, 0)):
             for frame in resampler.resample(decoded):
                 if position is None:
-                    position = round(frame.pts * frame.time_base * rate) if frame.pts is not None else 0
+                    position = (
+                        round(frame.pts * frame.time_base * rate) if frame.pts is not None and frame.time_base else 0
+                    )
                 skip = max(first_sample - position, 0)
                 position += frame.samples
                 if skip >= frame.samples:
@@ -93,7 +135,8 @@ def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 
                 if skip:
                     fifo.read(skip)
                 while fifo.samples >= frame_size and emitted < wanted:
-                    yield from _encode_audio(stream, fifo.read(min(frame_size, wanted - emitted)), emitted)
+                    chunk = fifo.read(min(frame_size, wanted - emitted))
+                    yield from _encode_audio(stream, chunk, emitted)
                     emitted += min(frame_size, wanted - emitted)
             if emitted >= wanted or position is not None and position >= last_sample + frame_size:
                 break
@@ -103,7 +146,7 @@ def _audio_packets(source, start: Fraction, end: Fraction, stream, track: int = 
         yield from stream.encode(None)
 
 
-def _encode_audio(stream, frame, pts: int):
+def _encode_audio(stream: Any, frame: av.AudioFrame, pts: int) -> list[av.Packet]:
     frame.pts = pts
     frame.time_base = Fraction(1, stream.codec_context.sample_rate)
     return stream.encode(frame)

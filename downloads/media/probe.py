@@ -9,6 +9,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from statistics import median
+from typing import Any
 
 import av
 
@@ -121,7 +122,7 @@ def probe(source) -> MediaInfo:
     :class:`ProbeError` for anything that is not a usable video."""
     container = _open_video(source)
     with container:
-        stream = container.streams.video[0]
+        stream: Any = container.streams.video[0]
         ctx = stream.codec_context
         fps = stream.average_rate or stream.guessed_rate or stream.base_rate
         if not fps:

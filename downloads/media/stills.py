@@ -1,6 +1,7 @@
 """Posters and thumbnails: one decoded frame, scaled with Pillow."""
 
 import io
+from typing import Any
 
 from PIL import Image
 
@@ -15,9 +16,10 @@ def frame_at(source, seconds: float, rotation: int = 0) -> Image.Image:
     shorter), turned upright by the display ``rotation`` (degrees
     counter-clockwise, as the probe reports it)."""
     with open_input(source) as container:
-        stream = container.streams.video[0]
+        stream: Any = container.streams.video[0]
         stream.thread_type = "AUTO"
-        chosen = None
+        chosen: Any = None
+        frame: Any
         # Posters come from the first seconds: decode from the start rather
         # than seek (MPEG-TS recordings whose clock starts hours in do not
         # seek reliably).

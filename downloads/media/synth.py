@@ -6,6 +6,7 @@ so tests can prove which source frames a clip holds), and a tone on the audio.
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import av
 from PIL import Image, ImageDraw, ImageFont
@@ -64,7 +65,8 @@ def read_frame_number(image: Image.Image) -> int:
     number = 0
     for bit in range(BITS):
         x = left + bit * block + block // 2
-        number = (number << 1) | (1 if gray.getpixel((x, block // 2)) > 127 else 0)
+        value: Any = gray.getpixel((x, block // 2))
+        number = (number << 1) | (1 if value > 127 else 0)
     return number
 
 
@@ -146,10 +148,10 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             out.metadata["title"] = title
         if spec.timecode:
             out.metadata["timecode"] = spec.timecode
-        tracks = []
+        tracks: list[Any] = []
         if spec.audio_codec:
             for _ in range(spec.audio_tracks):
-                audio = out.add_stream(spec.audio_codec, rate=spec.sample_rate, layout=spec.audio_layout)
+                audio: Any = out.add_stream(spec.audio_codec, rate=spec.sample_rate, layout=spec.audio_layout)
                 if spec.sample_format:
                     audio.format = spec.sample_format
                 tracks.append(audio)
@@ -185,8 +187,8 @@ def make_video(path, spec: Spec = Spec(), title: str = "", audio_only: bool = Fa
             out.mux(audio.encode(None))
 
 
-def _video_stream(out, spec: Spec):
-    video = out.add_stream(spec.video_codec, rate=spec.fps)
+def _video_stream(out: Any, spec: Spec) -> Any:
+    video: Any = out.add_stream(spec.video_codec, rate=spec.fps)
     video.width, video.height, video.pix_fmt = spec.width, spec.height, spec.pix_fmt
     if spec.rotation % 360:
         video.set_display_rotation(spec.rotation)
@@ -249,7 +251,9 @@ def _field_marker(spec: Spec):
     return mark
 
 
-def _write_tone(out, stream, first_sample: int, count: int, rate: int, offset: int = 0, pitch: float = 440) -> None:
+def _write_tone(
+    out: Any, stream: Any, first_sample: int, count: int, rate: int, offset: int = 0, pitch: float = 440
+) -> None:
     import array
 
     if count <= 0:
@@ -277,3 +281,77 @@ def _make_audio_only(path, spec: Spec) -> None:
         for first in range(0, total, 1024):
             _write_tone(out, audio, first, min(1024, total - first), spec.sample_rate)
         out.mux(audio.encode(None))
+
+
+@dataclass(frozen=True)
+class MasterSpec:
+    """A broadcast-style master: any codec and wrapper, a timecode, and
+    several audio tracks (codec, layout, language), e.g. XDCAM HD422's mono
+    PCM tracks in MXF."""
+
+    codec: str = "prores_ks"
+    container: str = "mov"
+    pix_fmt: str = "yuv422p10le"
+    width: int = 192
+    height: int = 108
+    fps: Fraction = Fraction(25)
+    frames: int = 75
+    options: tuple[tuple[str, str], ...] = ()
+    bit_rate: int | None = None
+    timecode: str | None = "10:00:00:00"
+    audio: tuple[tuple[str, str, str], ...] = (("pcm_s24le", "mono", "eng"), ("pcm_s24le", "mono", "fra"))
+    sample_rate: int = 48000
+
+
+def tone_sample(index: int, rate: int, track: int = 0) -> int:
+    """The synthetic tone (16-bit) at sample ``index``: silent for the first
+    40 ms of every second; each track a different pitch."""
+    if index % rate < rate * GAP_SECONDS:
+        return 0
+    return int(8000 * math.sin(2 * math.pi * (440 + 110 * track) * index / rate))
+
+
+def make_master(path, spec: MasterSpec) -> None:
+    """Write a framecoded master following ``spec`` (video stream first, as
+    the MXF muxer wants)."""
+    import array
+
+    picture_spec = Spec(width=spec.width, height=spec.height, fps=spec.fps)
+    background = Image.linear_gradient("L").resize((spec.width, spec.height)).convert("RGB")
+    font = ImageFont.load_default(size=max(8, spec.height // 12))
+    with av.open(str(path), "w", format=spec.container) as out:
+        if spec.timecode:
+            out.metadata["timecode"] = spec.timecode
+        video: Any = out.add_stream(spec.codec, rate=spec.fps)
+        video.width, video.height, video.pix_fmt = spec.width, spec.height, spec.pix_fmt
+        video.time_base = 1 / spec.fps
+        if spec.bit_rate:
+            video.bit_rate = spec.bit_rate
+        video.options = dict(spec.options)
+        tracks: list[Any] = []
+        for codec, layout, language in spec.audio:
+            track: Any = out.add_stream(codec, rate=spec.sample_rate, layout=layout)
+            track.metadata["language"] = language
+            tracks.append(track)
+        per_frame = Fraction(spec.sample_rate) / spec.fps
+        clock = 0
+        for number in range(spec.frames):
+            image = render_picture(number, picture_spec, background, font)
+            frame = av.VideoFrame.from_image(image).reformat(format=spec.pix_fmt)
+            frame.pts, frame.time_base = number, 1 / spec.fps
+            out.mux(video.encode(frame))
+            target = int((number + 1) * per_frame)
+            for index, track in enumerate(tracks):
+                channels = track.codec_context.channels
+                data = array.array("h")
+                for i in range(clock, target):
+                    data.extend([tone_sample(i, spec.sample_rate, index)] * channels)
+                layout = "mono" if channels == 1 else "stereo"
+                chunk = av.AudioFrame(format="s16", layout=layout, samples=target - clock)
+                chunk.planes[0].update(data.tobytes())
+                chunk.sample_rate, chunk.pts, chunk.time_base = spec.sample_rate, clock, Fraction(1, spec.sample_rate)
+                out.mux(track.encode(chunk))
+            clock = target
+        out.mux(video.encode(None))
+        for track in tracks:
+            out.mux(track.encode(None))

@@ -27,3 +27,45 @@ def parse(text: str, fps: Fraction | None = None) -> Fraction:
 def format_millis(seconds: float) -> str:
     millis = round(seconds * 1000)
     return f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+
+
+# --- SMPTE ST 12 timecode of a master's frames ---------------------------------
+
+_SMPTE = re.compile(r"^(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2})$")
+
+
+def smpte_to_frames(text: str, fps: Fraction) -> int:
+    """Frame count since 00:00:00:00 for a SMPTE timecode (``;`` before the
+    frames means drop-frame, as for 29.97 and 59.94 fps)."""
+    match = _SMPTE.match(text.strip())
+    if not match:
+        raise ValueError(f"not a SMPTE timecode: {text!r}")
+    hours, minutes, seconds, separator, frames = match.groups()
+    rate = round(fps)
+    total_minutes = int(hours) * 60 + int(minutes)
+    count = (total_minutes * 60 + int(seconds)) * rate + int(frames)
+    if separator in ";,":
+        dropped = 2 * rate // 30  # frame numbers skipped each minute but every tenth
+        count -= dropped * (total_minutes - total_minutes // 10)
+    return count
+
+
+def frames_to_smpte(count: int, fps: Fraction, drop_frame: bool = False) -> str:
+    """The SMPTE timecode of frame ``count`` (wrapping at 24 hours)."""
+    rate = round(fps)
+    if drop_frame:
+        dropped = 2 * rate // 30
+        per_ten_minutes = rate * 600 - dropped * 9
+        per_minute = rate * 60 - dropped
+        tens, rest = divmod(count, per_ten_minutes)
+        count += dropped * 9 * tens + (dropped * ((rest - dropped) // per_minute) if rest > dropped else 0)
+    count %= rate * 86400
+    seconds, frames = divmod(count, rate)
+    separator = ";" if drop_frame else ":"
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{separator}{frames:02d}"
+
+
+def smpte_add(text: str, frames: int, fps: Fraction) -> str:
+    """The timecode ``frames`` frames after ``text``, in the same counting."""
+    drop = ";" in text or "," in text
+    return frames_to_smpte(smpte_to_frames(text, fps) + frames, fps, drop)

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import av
 
@@ -121,8 +122,9 @@ class _Job:
         self.tb = self.video.time_base
         self.origin = Fraction(info.start_time).limit_denominator(1_000_000)
         self.size = output_size(info, self.video.sample_aspect_ratio, settings)
-        self.frames, self.last_pts = 0, None
-        self.graph = None
+        self.frames = 0
+        self.last_pts: int | None = None
+        self.graph: Any = None
         self.deinterlaced = False
         self.encoder = self._video_encoder()
         self.sources = [container.streams.audio[i] for i in listening_tracks(info)]
@@ -262,8 +264,8 @@ class _ListeningTrack:
         self.stream = out.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
         self.stream.bit_rate = settings.audio_bitrate
         self.out = out
-        self.graph = None
-        self.inputs: dict[int, object] = {}
+        self.graph: Any = None
+        self.inputs: dict[int, Any] = {}
         self.pending: dict[int, list] = {source.index: [] for source in sources}
 
     def packet(self, packet) -> None:

@@ -68,7 +68,7 @@ def test_concurrent_identical_requests_wait_on_one_job(celery_worker, ready_vide
 def test_expired_clips_are_removed_with_their_files(ready_video, django_capture_on_commit_callbacks, settings):
     rendition = ready_video.renditions.get(kind="master")
     with django_capture_on_commit_callbacks(execute=True):
-        clip = services.clip_request(rendition=rendition, start=1, end=2, user=None)
+        clip = services.clip_request(rendition=rendition, first_frame=25, end_frame=50, user=None)
     clip.refresh_from_db()
     storage, name = clip.file.storage, clip.file.name
     assert storage.exists(name)
@@ -86,7 +86,9 @@ def test_clip_expiry_runs_as_a_periodic_task(ready_video, django_capture_on_comm
     entry = settings.CELERY_BEAT_SCHEDULE["clips-expire"]
     assert entry["task"] == clip_expire_task.name and entry["task"] in app.tasks
     with django_capture_on_commit_callbacks(execute=True):
-        clip = services.clip_request(rendition=ready_video.renditions.get(kind="master"), start=1, end=2, user=None)
+        clip = services.clip_request(
+            rendition=ready_video.renditions.get(kind="master"), first_frame=25, end_frame=50, user=None
+        )
     Clip.objects.filter(pk=clip.pk).update(expires_at=timezone.now())
     assert clip_expire_task.delay().get() == 1
     assert not Clip.objects.exists()

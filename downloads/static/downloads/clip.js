@@ -55,11 +55,21 @@
     inputOut.setAttribute("aria-invalid", b === null && inputOut.value !== "");
     if (a === null || b === null) { lengthOut.textContent = "—"; return inputOut.value ? panel.dataset.msgFormat : ""; }
     lengthOut.textContent = b > a ? format(b - a) : "—";
+    showSize(b > a ? b - a : 0);
     if (b <= a) return panel.dataset.msgOrder;
     if (b > duration + 1e-6) return panel.dataset.msgPast;
     if (b - a > maxSeconds) return panel.dataset.msgLong;
     return "";
   }
+  // Expected file size of the chosen format (bytes per second from the page).
+  var formatSelect = panel.querySelector("select[name=format]");
+  var sizeOut = panel.querySelector("output[name=size]");
+  function showSize(seconds) {
+    if (!formatSelect || !sizeOut) return;
+    var rate = parseFloat(formatSelect.selectedOptions[0].dataset.rate || "0");
+    sizeOut.textContent = rate && seconds ? (rate * seconds / 1e6).toFixed(rate * seconds < 1e7 ? 1 : 0) + " MB" : "—";
+  }
+  if (formatSelect) formatSelect.addEventListener("change", refresh);
   function refresh() { var problem = check(); say(problem, !!problem); requestButton.disabled = !!problem || !inputOut.value; }
 
   function setIn() { inputIn.value = format(frameTime(player.currentTime)); refresh(); }
@@ -129,7 +139,8 @@
       body: JSON.stringify({
         video: panel.dataset.video,
         start: parse(inputIn.value), end: parse(inputOut.value),
-        rendition: panel.querySelector("select[name=rendition]").value
+        rendition: panel.querySelector("select[name=rendition]").value,
+        format: formatSelect ? formatSelect.value : "master"
       })
     })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
