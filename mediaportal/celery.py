@@ -10,7 +10,7 @@ behind a newsletter or a video render:
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediaportal.settings")
@@ -38,3 +38,16 @@ def _require_declared_queue(name, args, kwargs, options, task=None, **kw):
 app.conf.task_routes = (_require_declared_queue,)
 app.conf.imports = ["mediaportal.mail"]
 app.autodiscover_tasks()
+
+
+@signals.celeryd_init.connect
+def _workers_keep_no_web_statement_timeout(**kwargs) -> None:
+    """DATABASE_STATEMENT_TIMEOUT protects web workers from slow requests; a
+    worker's jobs (a newsletter claim over thousands of rows, a sweep) are
+    bounded by their task time limits instead. ``celery worker`` drops the
+    option before it opens any connection (its pool children inherit that)."""
+    from django.conf import settings
+
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if "statement_timeout" in options.get("options", ""):
+        del options["options"]
