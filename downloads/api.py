@@ -4,19 +4,21 @@ The page's own JavaScript calls the API with the session cookie and the CSRF
 token. Errors are JSON ``{"error": "..."}`` in the user's language."""
 
 import json
+import uuid
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.validators import slug_re
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import selectors, serve, services
 from .forms import ClipRequestForm
-from .models import Clip, Rendition
+from .media import timecode
+from .models import Clip, ClipRequest, Rendition
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -33,28 +35,46 @@ def _login_required_json(view):
     return wrapper
 
 
-def clip_json(clip: Clip) -> dict:
+def _timecode(request_row: ClipRequest, frame: int) -> str:
+    return timecode.format_frames(frame, request_row.fps, selectors.start_timecode_of(request_row.video))
+
+
+def clip_request_json(request_row: ClipRequest) -> dict:
+    """One person's clip as their page shows it; ``id`` is the request's own
+    random id, never the shared render's."""
+    clip = request_row.clip
     data = {
-        "id": clip.pk,
-        "status": clip.status,
-        "progress": clip.progress,
-        "url": reverse("downloads_api:clip_status", args=[clip.pk]),
-        "start": clip.start_seconds,
-        "end": clip.end_seconds,
-        "frames": clip.end_frame - clip.start_frame,
-        "method": clip.method or None,
+        "id": str(request_row.pk),
+        "name": request_row.name,
+        "video": request_row.video.slug,
+        "video_title": request_row.video.title,
+        "video_url": request_row.video.get_absolute_url(),
+        "rendition": request_row.rendition_kind,
+        "format": request_row.format,
+        "start_frame": request_row.start_frame,
+        "end_frame": request_row.end_frame,
+        "start": float(request_row.start_frame / request_row.fps),
+        "end": float(request_row.end_frame / request_row.fps),
+        "frames": request_row.end_frame - request_row.start_frame,
+        "timecode_in": _timecode(request_row, request_row.start_frame),
+        "timecode_out": _timecode(request_row, request_row.end_frame - 1),
+        "duration": timecode.format_frames(request_row.end_frame - request_row.start_frame, request_row.fps),
+        "created": request_row.created_at.isoformat(),
+        "url": reverse("downloads_api:clip_status", args=[request_row.pk]),
+        "status": clip.status if clip else "expired",
+        "progress": clip.progress if clip else 0,
+        "method": (clip.method or None) if clip else None,
+        "expires": clip.expires_at.isoformat() if clip and clip.expires_at else None,
     }
-    if clip.status == Clip.Status.READY:
-        data["download_url"] = reverse("downloads_api:clip_file", args=[clip.pk, clip.download_name()])
+    if clip and clip.status == Clip.Status.READY:
+        data["download_url"] = reverse("downloads_api:clip_file", args=[request_row.pk, clip.download_name()])
         data["size"] = clip.size
-    if clip.status == Clip.Status.FAILED:
+    if clip and clip.status == Clip.Status.FAILED:
         data["error"] = _("The clip could not be made. Please try another range or contact us.")
     return data
 
 
-@require_POST
-@_login_required_json
-def clip_create(request):
+def _json_body(request) -> dict | JsonResponse:
     try:
         payload = json.loads(request.body or b"{}")
     except RequestDataTooBig:
@@ -67,6 +87,38 @@ def clip_create(request):
         return _error(_("The request body must be JSON."), 400)
     if not isinstance(payload, dict):
         return _error(_("The request body must be a JSON object."), 400)
+    return payload
+
+
+def _clean_name(payload: dict) -> str | JsonResponse:
+    name = payload.get("name", "")
+    if not isinstance(name, str) or "\x00" in name:
+        return _error(_("The name must be text."), 400)
+    if len(name) > 200:
+        return _error(_("The name can be at most 200 characters long."), 400)
+    return name
+
+
+@require_http_methods(["GET", "POST"])
+@_login_required_json
+def clips(request):
+    """GET: the user's own clips (``?video=<slug>`` for one video's); POST: a new request."""
+    if request.method == "POST":
+        return _clip_create(request)
+    video = None
+    slug = request.GET.get("video")
+    if slug is not None:
+        video = selectors.video_visible_to(request.user).filter(slug=slug).first() if slug_re.match(slug) else None
+        if video is None:
+            return _error(_("No such video."), 404)
+    rows = selectors.clip_request_list_for_user(user=request.user, video=video)[:200]
+    return JsonResponse({"clips": [clip_request_json(row) for row in rows]})
+
+
+def _clip_create(request):
+    payload = _json_body(request)
+    if isinstance(payload, JsonResponse):
+        return payload
     slug = payload.get("video")
     if not isinstance(slug, str) or not slug:
         return _error(_("Say which video the clip comes from."), 400)
@@ -80,12 +132,20 @@ def clip_create(request):
     form = ClipRequestForm(payload, video=video)
     if not form.is_valid():
         return _error(form.first_error(), 400)
+    name = _clean_name(payload)
+    if isinstance(name, JsonResponse):
+        return name
+    fmt = payload.get("format", ClipRequest.Format.MASTER)
+    if fmt not in ClipRequest.Format.values:
+        return _error(_("Unknown format: choose the master's format or MP4."), 400)
     try:
-        clip = services.clip_request(
+        row = services.clip_request_create(
             rendition=form.cleaned_data["rendition"],
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             user=request.user,
+            name=name,
+            format=fmt,
         )
     except services.ClipLimitReached as limit:
         return _error(
@@ -93,17 +153,36 @@ def clip_create(request):
             % {"count": limit.args[0]},
             429,
         )
-    clip.refresh_from_db()
-    return JsonResponse(clip_json(clip), status=202)
+    row = selectors.clip_request_owned(request_id=row.pk, user=request.user)
+    return JsonResponse(clip_request_json(row), status=202)
 
 
-@require_GET
+def _owned(request, pk: str) -> ClipRequest | None:
+    try:
+        request_id = uuid.UUID(pk)
+    except ValueError:
+        return None
+    return selectors.clip_request_owned(request_id=request_id, user=request.user)
+
+
+@require_http_methods(["GET", "PATCH"])
 @_login_required_json
 def clip_status(request, pk):
-    clip = selectors.clip_visible(clip_id=pk, user=request.user)
-    if clip is None:
+    """One of the user's own clips (another user's answers 404); PATCH renames it."""
+    row = _owned(request, pk)
+    if row is None:
         return _error(_("No such clip."), 404)
-    return JsonResponse(clip_json(clip))
+    if request.method == "PATCH":
+        payload = _json_body(request)
+        if isinstance(payload, JsonResponse):
+            return payload
+        name = _clean_name(payload)
+        if isinstance(name, JsonResponse):
+            return name
+        if not name.strip():
+            return _error(_("Give the clip a name."), 400)
+        services.clip_request_rename(clip_request=row, name=name)
+    return JsonResponse(clip_request_json(row))
 
 
 def _download_response(request, rendition: Rendition, field_file, filename: str, modified, clip=None):
@@ -137,7 +216,8 @@ def rendition_file(request, pk, filename):
 @require_http_methods(["GET", "HEAD"])
 @_login_required_json
 def clip_file(request, pk, filename):
-    clip = selectors.clip_visible(clip_id=pk, user=request.user)
+    row = _owned(request, pk)
+    clip = row.clip if row else None
     if clip is None or clip.status != Clip.Status.READY or filename != clip.download_name():
         raise Http404
     return _download_response(request, clip.rendition, clip.file, filename, clip.finished_at, clip=clip)
@@ -154,3 +234,16 @@ def preview(request, slug):
     return serve.serve(
         request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def filmstrip(request, slug, kind):
+    """The timeline's sprite sheet (``jpg``) or its WebVTT track (``vtt``), for
+    whoever may see the video."""
+    video = get_object_or_404(selectors.video_visible_to(request.user), slug=slug)
+    field = video.filmstrip if kind == "jpg" else video.filmstrip_vtt
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/jpeg" if kind == "jpg" else "text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -7,17 +7,21 @@ from functools import partial
 
 import av
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import selectors
 from .files import local_path, scratch_file, store
 from .media import cut as media_cut
 from .media import stills
+from .media import timecode as media_timecode
 from .media.probe import MediaInfo, ProbeError, probe
-from .models import Clip, Download, Rendition, Video
+from .models import Clip, ClipRequest, Download, Rendition, Video
 
 logger = logging.getLogger(__name__)
 
@@ -170,19 +174,24 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
     from .tasks import clip_render_task
 
     first, last = frame_range(rendition=rendition, start=start, end=end)
-    existing = Clip.objects.filter(rendition=rendition, start_frame=first, end_frame=last).exists()
-    if not existing and user is not None and _active_clips(user) >= settings.CLIP_MAX_ACTIVE_PER_USER:
-        raise ClipLimitReached(settings.CLIP_MAX_ACTIVE_PER_USER)
-    try:
-        with transaction.atomic():
-            clip, created = Clip.objects.get_or_create(
-                rendition=rendition,
-                start_frame=first,
-                end_frame=last,
-                defaults={"requested_by": user},
-            )
-    except IntegrityError:  # an identical request won the race: share its clip
-        clip, created = Clip.objects.get(rendition=rendition, start_frame=first, end_frame=last), False
+    with transaction.atomic():
+        if user is not None:
+            # One user's requests queue up here, so parallel ones cannot all
+            # count the same active clips before any of them is inserted.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        existing = Clip.objects.filter(rendition=rendition, start_frame=first, end_frame=last).exists()
+        if not existing and user is not None and _active_clips(user) >= settings.CLIP_MAX_ACTIVE_PER_USER:
+            raise ClipLimitReached(settings.CLIP_MAX_ACTIVE_PER_USER)
+        try:
+            with transaction.atomic():
+                clip, created = Clip.objects.get_or_create(
+                    rendition=rendition,
+                    start_frame=first,
+                    end_frame=last,
+                    defaults={"requested_by": user},
+                )
+        except IntegrityError:  # an identical request won the race: share its clip
+            clip, created = Clip.objects.get(rendition=rendition, start_frame=first, end_frame=last), False
     if not created and (clip.status == Clip.Status.FAILED or _stalled(clip)):
         # Failed, or its job was lost (a worker gone without a redelivery): try again.
         updated = Clip.objects.filter(pk=clip.pk, status=clip.status).update(
@@ -193,6 +202,37 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
     if created:
         transaction.on_commit(lambda: clip_render_task.delay(clip.pk))
     return clip
+
+
+def clip_request_create(
+    *, rendition: Rendition, start: float, end: float, user, name: str = "", format: str = ClipRequest.Format.MASTER
+) -> ClipRequest:
+    """A new request of ``user`` for this range: always its own row (with its
+    name), sharing the render of identical requests."""
+    with transaction.atomic():
+        clip = clip_request(rendition=rendition, start=start, end=end, user=user)
+        video = rendition.video
+        origin = selectors.start_timecode_of(video)
+        first = media_timecode.format_frames(clip.start_frame, rendition.fps, origin)
+        last = media_timecode.format_frames(clip.end_frame - 1, rendition.fps, origin)
+        default = f"{video.title} {first}–{last}"
+        return ClipRequest.objects.create(
+            user=user,
+            video=video,
+            clip=clip,
+            rendition_kind=rendition.kind,
+            format=format,
+            start_frame=clip.start_frame,
+            end_frame=clip.end_frame,
+            frame_rate=rendition.frame_rate,
+            name=(name.strip() or default)[:200],
+        )
+
+
+def clip_request_rename(*, clip_request: ClipRequest, name: str) -> ClipRequest:
+    clip_request.name = name.strip()[:200]
+    clip_request.save(update_fields=["name"])
+    return clip_request
 
 
 def _stalled(clip: Clip) -> bool:
@@ -284,3 +324,28 @@ def download_record(
         byte_end=byte_end,
         bytes=sent,
     )
+
+
+# --- Filmstrip ----------------------------------------------------------------
+
+
+def video_filmstrip_make(*, video: Video) -> Video:
+    """The timeline's thumbnails (sprite sheet and WebVTT track) from the master,
+    stored through the storage API; earlier ones are replaced. Safe to run again."""
+    from .media import filmstrip
+
+    master = video.renditions.filter(kind=Rendition.Kind.MASTER).first()
+    if master is None or not master.duration:
+        return video
+    with local_path(master.file) as path:
+        strip = filmstrip.make(path, duration=master.duration, start_time=master.start_time)
+    old = [field.name for field in (video.filmstrip, video.filmstrip_vtt) if field]
+    video.filmstrip.save(f"{video.slug}.jpg", ContentFile(strip.sheet), save=False)
+    # Both are served by a view that checks the video is visible (never a public folder).
+    sheet = reverse("downloads_api:filmstrip_sheet", args=[video.slug])
+    video.filmstrip_vtt.save(f"{video.slug}.vtt", ContentFile(strip.vtt.replace("{sheet}", sheet)), save=False)
+    Video.objects.filter(pk=video.pk).update(filmstrip=video.filmstrip.name, filmstrip_vtt=video.filmstrip_vtt.name)
+    storage = video.filmstrip.storage
+    for name in old:
+        transaction.on_commit(partial(storage.delete, name))
+    return video

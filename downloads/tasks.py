@@ -15,7 +15,19 @@ def video_ingest_task(video_id: int) -> str:
     video = Video.objects.filter(pk=video_id).first()
     if video is None:
         return "gone"
-    return services.video_ingest(video=video).status
+    status = services.video_ingest(video=video).status
+    if status == Video.Status.READY:
+        transaction.on_commit(lambda: video_filmstrip_make_task.delay(video_id))
+    return status
+
+
+@shared_task(queue="media")
+def video_filmstrip_make_task(video_id: int) -> str:
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None:
+        return "gone"
+    services.video_filmstrip_make(video=video)
+    return "done"
 
 
 @shared_task(queue="media")

@@ -73,3 +73,10 @@ def download_history(request):
     """The user's own downloads, newest first."""
     page = Paginator(selectors.download_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "downloads/download_history.html", {"page": page, "downloads": page.object_list})
+
+
+@login_required
+def clip_request_list(request):
+    """ "My clips": every clip the user asked for, with its download until it expires."""
+    page = Paginator(selectors.clip_request_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "downloads/clip_request_list.html", {"page": page, "clip_requests": page.object_list})
