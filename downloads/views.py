@@ -1,5 +1,7 @@
 """Pages of the video library: list and video page with the download panel."""
 
+from fractions import Fraction
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -7,8 +9,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
-from .models import Rendition, Video
+from . import selectors, shotlist
+from .media import timecode
+from .media.cut import frame_range
+from .models import ClipRequest, Rendition, Video
 
 
 class VideoFilterForm(forms.Form):
@@ -55,6 +59,8 @@ def video_detail(request, slug):
     web = next((r for r in renditions if r.kind == Rendition.Kind.WEB), None)
     master = next((r for r in renditions if r.kind == Rendition.Kind.MASTER), None)
     preview = web or (master if master and master.video_codec == "h264" else None)
+    start_timecode = selectors.start_timecode_of(video)
+    fps = video.fps or Fraction(25)
     return render(
         request,
         "downloads/video_detail.html",
@@ -64,8 +70,31 @@ def video_detail(request, slug):
             "preview": preview,
             "ready": video.status == Video.Status.READY,
             "max_clip_seconds": settings.CLIP_MAX_SECONDS,
+            "start_timecode": start_timecode,
+            "duration_timecode": timecode.format_frames(round((video.duration or 0) * fps), fps),
+            "shots": _shots(video, fps, start_timecode),
+            "clip_formats": ClipRequest.Format.choices,
         },
     )
+
+
+def _shots(video: Video, fps: Fraction, start_timecode: str) -> list[dict]:
+    """The shot list as lines to seek to: each runs to the next one's start."""
+    parsed, errors = shotlist.parse(video.shot_list)
+    if errors:  # typed before the admin checked it: the page shows the text as it is
+        return []
+    duration = video.duration or 0
+    starts = [float(shot.seconds_at(fps)) for shot in parsed]
+    return [
+        {
+            "start": start,
+            "end": starts[index + 1] if index + 1 < len(starts) else duration,
+            "timecode": timecode.format_frames(frame_range(fps, start, start)[0], fps, start_timecode),
+            "text": shot.text,
+        }
+        for index, (shot, start) in enumerate(zip(parsed, starts, strict=True))
+        if start < duration
+    ]
 
 
 @login_required
