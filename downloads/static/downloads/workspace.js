@@ -181,7 +181,10 @@
       if (e.shiftKey) { pause(); seekFrame(mark.out); } else setMark("out", current());
     } else return;
     e.preventDefault();
-  });
+    // The player's own controls would also act on the key (they listen on the
+    // element itself): keep it from reaching them.
+    if (e.target === player) e.stopPropagation();
+  }, true);
 
   form.querySelector("[data-action=set-in]").addEventListener("click", function () { setMark("in", current()); });
   form.querySelector("[data-action=set-out]").addEventListener("click", function () { setMark("out", current()); });
