@@ -94,6 +94,15 @@ def test_keys_timecodes_timeline_shot_list_and_preview(video, journalist_cookie,
     page.wait_for_function("() => !document.getElementById('player').paused")
     page.keyboard.press("k")
     assert page.evaluate("document.getElementById('player').paused")
+    page.keyboard.press(" ")
+    page.wait_for_function("() => !document.getElementById('player').paused")
+    page.keyboard.press(" ")
+    assert page.evaluate("document.getElementById('player').paused")
+    # J shuttles backwards (the browser cannot play in reverse: the workspace steps back).
+    start = page.evaluate("document.getElementById('player').currentTime")
+    page.keyboard.press("j")
+    page.wait_for_function(f"() => document.getElementById('player').currentTime < {start} - 0.1")
+    page.keyboard.press("k")
 
     # Outside the workspace the same keys do nothing (WCAG 2.1.4).
     page.locator(".brand").focus()
@@ -113,6 +122,11 @@ def test_keys_timecodes_timeline_shot_list_and_preview(video, journalist_cookie,
     page.mouse.move(timeline["x"] + timeline["width"] * 0.5 + 1, timeline["y"] + 10)
     page.mouse.up()
     assert page.locator("#clip-out").input_value() == "00:00:03:00"  # frame 75 of 150
+    # Keyboard alone: the focused handle moves by a frame.
+    handle_out.focus()
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#clip-out").input_value() == "00:00:02:24"
+    assert handle_out.get_attribute("aria-valuetext") == "00:00:02:24"
     # The filmstrip shows the sprite sheet's tiles.
     assert page.locator(".filmstrip .tile").count() >= 4
 
