@@ -139,10 +139,14 @@ def _clip_create(request):
     if fmt not in ClipRequest.Format.values:
         return _error(_("Unknown format: choose the master's format or MP4."), 400)
     try:
+        rendition = form.cleaned_data["rendition"]
+        first_frame, end_frame = services.frame_range(
+            rendition=rendition, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
         row = services.clip_request_create(
-            rendition=form.cleaned_data["rendition"],
-            start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"],
+            rendition=rendition,
+            first_frame=first_frame,
+            end_frame=end_frame,
             user=request.user,
             name=name,
             format=fmt,

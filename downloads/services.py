@@ -174,24 +174,19 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
     from .tasks import clip_render_task
 
     first, last = frame_range(rendition=rendition, start=start, end=end)
-    with transaction.atomic():
-        if user is not None:
-            # One user's requests queue up here, so parallel ones cannot all
-            # count the same active clips before any of them is inserted.
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        existing = Clip.objects.filter(rendition=rendition, start_frame=first, end_frame=last).exists()
-        if not existing and user is not None and _active_clips(user) >= settings.CLIP_MAX_ACTIVE_PER_USER:
-            raise ClipLimitReached(settings.CLIP_MAX_ACTIVE_PER_USER)
-        try:
-            with transaction.atomic():
-                clip, created = Clip.objects.get_or_create(
-                    rendition=rendition,
-                    start_frame=first,
-                    end_frame=last,
-                    defaults={"requested_by": user},
-                )
-        except IntegrityError:  # an identical request won the race: share its clip
-            clip, created = Clip.objects.get(rendition=rendition, start_frame=first, end_frame=last), False
+    existing = Clip.objects.filter(rendition=rendition, start_frame=first, end_frame=last).exists()
+    if not existing and user is not None and _active_clips(user) >= settings.CLIP_MAX_ACTIVE_PER_USER:
+        raise ClipLimitReached(settings.CLIP_MAX_ACTIVE_PER_USER)
+    try:
+        with transaction.atomic():
+            clip, created = Clip.objects.get_or_create(
+                rendition=rendition,
+                start_frame=first,
+                end_frame=last,
+                defaults={"requested_by": user},
+            )
+    except IntegrityError:  # an identical request won the race: share its clip
+        clip, created = Clip.objects.get(rendition=rendition, start_frame=first, end_frame=last), False
     if not created and (clip.status == Clip.Status.FAILED or _stalled(clip)):
         # Failed, or its job was lost (a worker gone without a redelivery): try again.
         updated = Clip.objects.filter(pk=clip.pk, status=clip.status).update(
@@ -205,12 +200,22 @@ def clip_request(*, rendition: Rendition, start: float, end: float, user) -> Cli
 
 
 def clip_request_create(
-    *, rendition: Rendition, start: float, end: float, user, name: str = "", format: str = ClipRequest.Format.MASTER
+    *,
+    rendition: Rendition,
+    first_frame: int,
+    end_frame: int,
+    user,
+    name: str = "",
+    format: str = ClipRequest.Format.MASTER,
 ) -> ClipRequest:
-    """A new request of ``user`` for this range: always its own row (with its
-    name), sharing the render of identical requests."""
+    """A new request of ``user`` for frames [first_frame, end_frame): always its
+    own row (with its name), sharing the render of identical requests."""
     with transaction.atomic():
-        clip = clip_request(rendition=rendition, start=start, end=end, user=user)
+        # One user's requests queue up here, so parallel ones cannot all count
+        # the same active clips before any of them is inserted.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        fps = rendition.fps
+        clip = clip_request(rendition=rendition, start=first_frame / fps, end=end_frame / fps, user=user)
         video = rendition.video
         origin = selectors.start_timecode_of(video)
         first = media_timecode.format_frames(clip.start_frame, rendition.fps, origin)

@@ -82,7 +82,7 @@ def test_parallel_requests_cannot_beat_the_per_user_limit(
     def ask(n):
         try:
             barrier.wait()
-            services.clip_request_create(rendition=rendition, start=n * 0.4, end=n * 0.4 + 0.4, user=user)
+            services.clip_request_create(rendition=rendition, first_frame=n * 10, end_frame=n * 10 + 10, user=user)
             outcomes.append("accepted")
         except services.ClipLimitReached:
             outcomes.append("refused")
