@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Clip, ClipRequest, Download, Video
+from .models import ClipRequest, Download, Video
 
 
 def video_list_published() -> QuerySet[Video]:
@@ -33,14 +33,6 @@ def download_list_for_user(*, user) -> QuerySet[Download]:
     return Download.objects.filter(user=user).select_related("video", "rendition").prefetch_related("video__renditions")
 
 
-def clip_visible(*, clip_id: int, user) -> Clip | None:
-    return (
-        Clip.objects.select_related("rendition__video")
-        .filter(pk=clip_id, rendition__video__in=video_visible_to(user))
-        .first()
-    )
-
-
 def clip_request_list_for_user(*, user, video: Video | None = None) -> QuerySet[ClipRequest]:
     """The user's own clip requests, newest first (on one video if given)."""
     requests = (
@@ -63,4 +55,4 @@ def start_timecode_of(video: Video) -> str:
     """The master's own timecode of its first frame (``HH:MM:SS:FF``), when ingest
     has read one; else 00:00:00:00."""
     master = next((r for r in video.renditions.all() if r.kind == "master"), None)
-    return getattr(master, "start_timecode", "") or getattr(video, "start_timecode", "") or "00:00:00:00"
+    return getattr(master, "timecode", "") or getattr(master, "start_timecode", "") or "00:00:00:00"

@@ -109,6 +109,7 @@ def video_ingest(*, video: Video) -> Video:
         return video
     video.status, video.failure_reason = Video.Status.READY, ""
     video.save()
+    video_filmstrip_queue(video=video)
     return video
 
 
@@ -334,6 +335,13 @@ def download_record(
 # --- Filmstrip ----------------------------------------------------------------
 
 
+def video_filmstrip_queue(*, video: Video) -> None:
+    """Queue the filmstrip on the ``media`` queue once the ready video is committed."""
+    from .tasks import video_filmstrip_make_task
+
+    transaction.on_commit(partial(video_filmstrip_make_task.delay, video.pk))
+
+
 def video_filmstrip_make(*, video: Video) -> Video:
     """The timeline's thumbnails (sprite sheet and WebVTT track) from the master,
     stored through the storage API; earlier ones are replaced. Safe to run again."""
@@ -342,8 +350,13 @@ def video_filmstrip_make(*, video: Video) -> Video:
     master = video.renditions.filter(kind=Rendition.Kind.MASTER).first()
     if master is None or not master.duration:
         return video
-    with local_path(master.file) as path:
-        strip = filmstrip.make(path, duration=master.duration, start_time=master.start_time)
+    try:
+        with local_path(master.file) as path:
+            strip = filmstrip.make(path, duration=master.duration, start_time=master.start_time)
+    except (av.FFmpegError, ValueError, OSError) as exc:
+        # The video stays usable without thumbnails on its timeline.
+        logger.warning("filmstrip of video %s failed: %s", video.pk, exc)
+        return video
     old = [field.name for field in (video.filmstrip, video.filmstrip_vtt) if field]
     video.filmstrip.save(f"{video.slug}.jpg", ContentFile(strip.sheet), save=False)
     # Both are served by a view that checks the video is visible (never a public folder).

@@ -15,19 +15,7 @@ def video_ingest_task(video_id: int) -> str:
     video = Video.objects.filter(pk=video_id).first()
     if video is None:
         return "gone"
-    status = services.video_ingest(video=video).status
-    if status == Video.Status.READY:
-        transaction.on_commit(lambda: video_filmstrip_make_task.delay(video_id))
-    return status
-
-
-@shared_task(queue="media")
-def video_filmstrip_make_task(video_id: int) -> str:
-    video = Video.objects.filter(pk=video_id).first()
-    if video is None:
-        return "gone"
-    services.video_filmstrip_make(video=video)
-    return "done"
+    return services.video_ingest(video=video).status
 
 
 @shared_task(queue="media")
@@ -44,3 +32,12 @@ def clip_render_task(clip_id: int) -> str:
 @shared_task(queue="media")
 def clip_expire_task() -> int:
     return services.clip_expire()
+
+
+@shared_task(queue="media")
+def video_filmstrip_make_task(video_id: int) -> str:
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None:
+        return "gone"
+    services.video_filmstrip_make(video=video)
+    return "done"
