@@ -42,7 +42,13 @@ run: $(VENV)/.installed-runtime gettext
 		$(PY) manage.py runserver 127.0.0.1:8000; \
 	fi
 
-test: $(VENV)/.installed-dev gettext chromium
+# axe-core for the browser tests' accessibility checks (pinned; no CDN at test time).
+AXE_CORE_VERSION = 4.10.2
+AXE_JS = .cache/npm/node_modules/axe-core/axe.min.js
+$(AXE_JS):
+	npm install --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_CORE_VERSION)
+
+test: $(VENV)/.installed-dev gettext chromium $(AXE_JS)
 	$(PY) tests/services.py
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

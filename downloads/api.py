@@ -1,9 +1,10 @@
-"""The clip JSON API (no language prefix; the file endpoints are in file_views).
+"""The clip JSON API (no language prefix; the file endpoints are in file_views.py).
 
 The page's own JavaScript calls the API with the session cookie and the CSRF
 token. Errors are JSON ``{"error": "..."}`` in the user's language."""
 
 import json
+import uuid
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.validators import slug_re
@@ -11,13 +12,14 @@ from django.http import JsonResponse
 from django.http.request import RawPostDataException
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods
 
 from mediaportal.errors import json_error
 
 from . import selectors, services
 from .forms import ClipRequestForm
-from .models import Clip
+from .media import timecode
+from .models import Clip, ClipRequest
 
 
 def _login_required_json(view):
@@ -30,29 +32,46 @@ def _login_required_json(view):
     return wrapper
 
 
-def clip_json(clip: Clip) -> dict:
+def _timecode(request_row: ClipRequest, frame: int) -> str:
+    return timecode.format_frames(frame, request_row.fps, selectors.start_timecode_of(request_row.video))
+
+
+def clip_request_json(request_row: ClipRequest) -> dict:
+    """One person's clip as their page shows it; ``id`` is the request's own
+    random id, never the shared render's."""
+    clip = request_row.clip
     data = {
-        "id": clip.pk,
-        "status": clip.status,
-        "progress": clip.progress,
-        "url": reverse("downloads_api:clip_status", args=[clip.pk]),
-        "start": clip.start_seconds,
-        "end": clip.end_seconds,
-        "frames": clip.end_frame - clip.start_frame,
-        "method": clip.method or None,
-        "format": clip.format,
+        "id": str(request_row.pk),
+        "name": request_row.name,
+        "video": request_row.video.slug,
+        "video_title": request_row.video.title,
+        "video_url": request_row.video.get_absolute_url(),
+        "rendition": request_row.rendition_kind,
+        "format": request_row.format,
+        "start_frame": request_row.start_frame,
+        "end_frame": request_row.end_frame,
+        "start": float(request_row.start_frame / request_row.fps),
+        "end": float(request_row.end_frame / request_row.fps),
+        "frames": request_row.end_frame - request_row.start_frame,
+        "timecode_in": _timecode(request_row, request_row.start_frame),
+        "timecode_out": _timecode(request_row, request_row.end_frame - 1),
+        "duration": timecode.format_frames(request_row.end_frame - request_row.start_frame, request_row.fps),
+        "created": request_row.created_at.isoformat(),
+        "url": reverse("downloads_api:clip_status", args=[request_row.pk]),
+        "status": clip.status if clip else "expired",
+        "progress": clip.progress if clip else 0,
+        "method": (clip.method or None) if clip else None,
+        "expires": clip.expires_at.isoformat() if clip and clip.expires_at else None,
     }
-    if clip.status == Clip.Status.READY:
-        data["download_url"] = reverse("downloads_api:clip_file", args=[clip.pk, clip.download_name()])
+    if clip and clip.status == Clip.Status.READY:
+        data["download_url"] = reverse("downloads_api:clip_file", args=[request_row.pk, clip.download_name()])
         data["size"] = clip.size
-    if clip.status == Clip.Status.FAILED:
+    if clip and clip.status == Clip.Status.FAILED:
         data["error"] = _("The clip could not be made. Please try another range or contact us.")
     return data
 
 
-@require_POST
-@_login_required_json
-def clip_create(request):
+def _json_body(request) -> dict | JsonResponse:
     try:
         payload = json.loads(request.body or b"{}")
     except RequestDataTooBig:
@@ -65,6 +84,38 @@ def clip_create(request):
         return json_error(_("The request body must be JSON."), 400)
     if not isinstance(payload, dict):
         return json_error(_("The request body must be a JSON object."), 400)
+    return payload
+
+
+def _clean_name(payload: dict) -> str | JsonResponse:
+    name = payload.get("name", "")
+    if not isinstance(name, str) or "\x00" in name:
+        return json_error(_("The name must be text."), 400)
+    if len(name) > 200:
+        return json_error(_("The name can be at most 200 characters long."), 400)
+    return name
+
+
+@require_http_methods(["GET", "POST"])
+@_login_required_json
+def clips(request):
+    """GET: the user's own clips (``?video=<slug>`` for one video's); POST: a new request."""
+    if request.method == "POST":
+        return _clip_create(request)
+    video = None
+    slug = request.GET.get("video")
+    if slug is not None:
+        video = selectors.video_visible_to(request.user).filter(slug=slug).first() if slug_re.match(slug) else None
+        if video is None:
+            return json_error(_("No such video."), 404)
+    rows = selectors.clip_request_list_for_user(user=request.user, video=video)[:200]
+    return JsonResponse({"clips": [clip_request_json(row) for row in rows]})
+
+
+def _clip_create(request):
+    payload = _json_body(request)
+    if isinstance(payload, JsonResponse):
+        return payload
     slug = payload.get("video")
     if not isinstance(slug, str) or not slug:
         return json_error(_("Say which video the clip comes from."), 400)
@@ -80,13 +131,17 @@ def clip_create(request):
     form = ClipRequestForm(payload, video=video)
     if not form.is_valid():
         return json_error(form.first_error(), 400)
+    name = _clean_name(payload)
+    if isinstance(name, JsonResponse):
+        return name
     try:
-        clip = services.clip_request(
+        row = services.clip_request_create(
             rendition=form.cleaned_data["rendition"],
             first_frame=form.cleaned_data["first_frame"],
             end_frame=form.cleaned_data["end_frame"],
-            format=form.cleaned_data["format"],
             user=request.user,
+            name=name,
+            format=form.cleaned_data["format"],
         )
     except services.ClipLimitReached as limit:
         return json_error(
@@ -94,14 +149,33 @@ def clip_create(request):
             % {"count": limit.args[0]},
             429,
         )
-    clip.refresh_from_db()
-    return JsonResponse(clip_json(clip), status=202)
+    row = selectors.clip_request_owned(request_id=row.pk, user=request.user)
+    return JsonResponse(clip_request_json(row), status=202)
 
 
-@require_GET
+def _owned(request, pk: str) -> ClipRequest | None:
+    try:
+        request_id = uuid.UUID(pk)
+    except ValueError:
+        return None
+    return selectors.clip_request_owned(request_id=request_id, user=request.user)
+
+
+@require_http_methods(["GET", "PATCH"])
 @_login_required_json
 def clip_status(request, pk):
-    clip = selectors.clip_visible(clip_id=pk, user=request.user)
-    if clip is None:
+    """One of the user's own clips (another user's answers 404); PATCH renames it."""
+    row = _owned(request, pk)
+    if row is None:
         return json_error(_("No such clip."), 404)
-    return JsonResponse(clip_json(clip))
+    if request.method == "PATCH":
+        payload = _json_body(request)
+        if isinstance(payload, JsonResponse):
+            return payload
+        name = _clean_name(payload)
+        if isinstance(name, JsonResponse):
+            return name
+        if not name.strip():
+            return json_error(_("Give the clip a name."), 400)
+        services.clip_request_rename(clip_request=row, name=name)
+    return JsonResponse(clip_request_json(row))

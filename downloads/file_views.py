@@ -6,8 +6,10 @@ A logged-out person who follows a file link is sent to the login page and
 back; a script or the page's JavaScript gets JSON 401 (its error display reads
 that), so nobody's client parses a login page as a video."""
 
+import uuid
+
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -74,7 +76,12 @@ def rendition_file(request, pk, filename):
 @require_http_methods(["GET", "HEAD"])
 @login_required_for_file
 def clip_file(request, pk, filename):
-    clip = selectors.clip_visible(clip_id=pk, user=request.user)
+    # ``pk`` is the person's own request id: another user's answers 404.
+    try:
+        row = selectors.clip_request_owned(request_id=uuid.UUID(pk), user=request.user)
+    except ValueError:
+        row = None
+    clip = row.clip if row else None
     if clip is None or clip.status != Clip.Status.READY or filename != clip.download_name():
         raise Http404
     return _download_response(request, clip.rendition, clip.file, filename, clip.finished_at, clip=clip)
@@ -90,3 +97,16 @@ def preview(request, slug):
     return serve.serve(
         request, rendition.file, filename=f"{video.slug}-preview.mp4", modified=rendition.created_at, attachment=False
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def filmstrip(request, slug, kind):
+    """The timeline's sprite sheet (``jpg``) or its WebVTT track (``vtt``), for
+    whoever may see the video."""
+    video = get_object_or_404(selectors.video_visible_to(request.user), slug=slug)
+    field = video.filmstrip if kind == "jpg" else video.filmstrip_vtt
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/jpeg" if kind == "jpg" else "text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

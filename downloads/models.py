@@ -1,4 +1,5 @@
 import secrets
+import uuid
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import PurePosixPath
@@ -10,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .media.probe import AudioTrack, MediaInfo
+from .shotlist import validate_shot_list
 
 # The texts a video carries in each language: ``<name>`` is English, ``<name>_fr`` French.
 TEXT_FIELDS = ("title", "summary", "shot_list", "recorded_at", "credits", "usage_terms")
@@ -74,9 +76,13 @@ class Video(models.Model):
         _("shot list (English)"),
         blank=True,
         help_text=_("One shot a line, e.g. 00:00:12 Wide shot of the summit hall."),
+        validators=[validate_shot_list],
     )
     shot_list_fr = models.TextField(
-        _("shot list (French)"), blank=True, help_text=_("One shot a line, e.g. 00:00:12 Plan large de la salle.")
+        _("shot list (French)"),
+        blank=True,
+        help_text=_("One shot a line, e.g. 00:00:12 Plan large de la salle."),
+        validators=[validate_shot_list],
     )
     recorded_on = models.DateField(_("recording date"), null=True, blank=True)
     recorded_at = models.CharField(_("recording place (English)"), max_length=200, blank=True)
@@ -108,6 +114,9 @@ class Video(models.Model):
     thumbnail = models.ImageField(
         _("thumbnail"), upload_to=thumbnail_upload_to, blank=True, editable=False, max_length=200
     )
+    # Thumbnails along the timeline: one sprite sheet and the WebVTT track that maps times to tiles.
+    filmstrip = models.ImageField(_("filmstrip"), upload_to="filmstrips/", blank=True, editable=False)
+    filmstrip_vtt = models.FileField(_("filmstrip track"), upload_to="filmstrips/", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -354,6 +363,40 @@ class Clip(models.Model):
             return format_millis(seconds).replace(":", "").replace(".", "_")
 
         return f"{self.rendition.video.slug}-{stamp(self.start_seconds)}-{stamp(self.end_seconds)}.{self.extension}"
+
+
+class ClipRequest(models.Model):
+    """One person's request for a clip: their name for it and when they asked.
+    Identical requests share one render (``clip``); each person sees, renames and
+    downloads only their own requests, addressed by a random id."""
+
+    Format = Clip.Format  # the same choice as the shared render's
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clip_requests")
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="clip_requests")
+    # The render; gone (null) once it has expired: the request stays in the history.
+    clip = models.ForeignKey(Clip, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests")
+    rendition_kind = models.CharField(_("source"), max_length=12, choices=Rendition.Kind.choices)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.MASTER)
+    start_frame = models.PositiveIntegerField(_("first frame"))
+    end_frame = models.PositiveIntegerField(_("end frame (excluded)"))
+    frame_rate = models.CharField(_("frame rate"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clip request")
+        verbose_name_plural = _("clip requests")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def fps(self) -> Fraction:
+        return Fraction(self.frame_rate)
 
 
 class Download(models.Model):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from mediaportal import search
 
-from .models import Clip, Download, Rendition, Video
+from .models import ClipRequest, Download, Rendition, Video
 
 # What the video list searches when full-text search is not available (SQLite).
 SEARCH_FALLBACK_FIELDS = ["title", "title_fr", "summary", "summary_fr", "shot_list", "shot_list_fr"]
@@ -70,15 +70,32 @@ def video_search_plan(query: str) -> search.SearchPlan:
 
 
 def download_list_for_user(*, user) -> QuerySet[Download]:
-    return Download.objects.filter(user=user).select_related("video", "rendition")
+    return Download.objects.filter(user=user).select_related("video", "rendition").prefetch_related("video__renditions")
 
 
-def clip_visible(*, clip_id: int, user) -> Clip | None:
-    return (
-        Clip.objects.select_related("rendition__video")
-        .filter(pk=clip_id, rendition__video__in=video_visible_to(user))
-        .first()
+def clip_request_list_for_user(*, user, video: Video | None = None) -> QuerySet[ClipRequest]:
+    """The user's own clip requests, newest first (on one video if given)."""
+    requests = (
+        ClipRequest.objects.filter(user=user)
+        .select_related("video", "clip__rendition__video")
+        .prefetch_related("video__renditions")
     )
+    if video is not None:
+        requests = requests.filter(video=video)
+    return requests.order_by("-created_at")
+
+
+def clip_request_owned(*, request_id, user) -> ClipRequest | None:
+    """The user's request with this id; None for anyone else's (finding: ids
+    must not let one user read another's clips)."""
+    return clip_request_list_for_user(user=user).filter(pk=request_id, video__in=video_visible_to(user)).first()
+
+
+def start_timecode_of(video: Video) -> str:
+    """The master's own timecode of its first frame (``HH:MM:SS:FF``), when ingest
+    has read one; else 00:00:00:00."""
+    master = next((r for r in video.renditions.all() if r.kind == "master"), None)
+    return getattr(master, "timecode", "") or getattr(master, "start_timecode", "") or "00:00:00:00"
 
 
 def rendition_preview(renditions) -> Rendition | None:

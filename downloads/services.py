@@ -7,20 +7,23 @@ from functools import partial
 
 import av
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import jobs
+from . import jobs, selectors
 from .files import local_path, scratch_file, store
 from .media import cut as media_cut
 from .media import stills, web
+from .media import timecode as media_timecode
 from .media.probe import MediaInfo, ProbeError, probe
 from .media.web import WebVersionError
-from .models import Clip, Download, Rendition, Video
+from .models import Clip, ClipRequest, Download, Rendition, Video
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +119,6 @@ def video_ingest(*, video: Video) -> Video:
             video.width, video.height = info.display_size
             _make_stills(video, path, info)
             _make_web_version(video, path, info)
-            # Further derived files (a filmstrip...) go here: made from the
-            # local master while it is open, before the video shows as ready.
     except MEDIA_PROBLEMS as exc:
         code = getattr(exc, "code", "damaged" if isinstance(exc, av.FFmpegError) else "unreadable")
         jobs.video_ingest_fail(video_id=video.pk, code=code, detail=str(exc))
@@ -125,6 +126,8 @@ def video_ingest(*, video: Video) -> Video:
         return video
     video.status, video.failure_reason, video.failure_code, video.heartbeat_at = Video.Status.READY, "", "", None
     video.save()
+    # The filmstrip is a task of its own: the video is usable without it.
+    video_filmstrip_queue(video=video)
     return video
 
 
@@ -201,6 +204,46 @@ def clip_request(
     if created:
         jobs.clip_render_queue(clip=clip)
     return clip
+
+
+def clip_request_create(
+    *,
+    rendition: Rendition,
+    first_frame: int,
+    end_frame: int,
+    user,
+    name: str = "",
+    format: str = ClipRequest.Format.MASTER,
+) -> ClipRequest:
+    """A new request of ``user`` for frames [first_frame, end_frame): always its
+    own row (with its name), sharing the render of identical requests."""
+    with transaction.atomic():
+        # One user's requests queue up here, so parallel ones cannot all count
+        # the same active clips before any of them is inserted.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        clip = clip_request(rendition=rendition, first_frame=first_frame, end_frame=end_frame, format=format, user=user)
+        video = rendition.video
+        origin = selectors.start_timecode_of(video)
+        first = media_timecode.format_frames(clip.start_frame, rendition.fps, origin)
+        last = media_timecode.format_frames(clip.end_frame - 1, rendition.fps, origin)
+        default = f"{video.title} {first}–{last}"
+        return ClipRequest.objects.create(
+            user=user,
+            video=video,
+            clip=clip,
+            rendition_kind=rendition.kind,
+            format=format,
+            start_frame=clip.start_frame,
+            end_frame=clip.end_frame,
+            frame_rate=rendition.frame_rate,
+            name=(name.strip() or default)[:200],
+        )
+
+
+def clip_request_rename(*, clip_request: ClipRequest, name: str) -> ClipRequest:
+    clip_request.name = name.strip()[:200]
+    clip_request.save(update_fields=["name"])
+    return clip_request
 
 
 def _stalled(clip: Clip) -> bool:
@@ -292,3 +335,40 @@ def download_record(
         byte_end=byte_end,
         bytes=sent,
     )
+
+
+# --- Filmstrip ----------------------------------------------------------------
+
+
+def video_filmstrip_queue(*, video: Video) -> None:
+    """Queue the filmstrip on the ``media`` queue once the ready video is committed."""
+    from .tasks import video_filmstrip_make_task
+
+    transaction.on_commit(partial(video_filmstrip_make_task.delay, video.pk))
+
+
+def video_filmstrip_make(*, video: Video) -> Video:
+    """The timeline's thumbnails (sprite sheet and WebVTT track) from the master,
+    stored through the storage API; earlier ones are replaced. Safe to run again."""
+    from .media import filmstrip
+
+    master = video.renditions.filter(kind=Rendition.Kind.MASTER).first()
+    if master is None or not master.duration:
+        return video
+    try:
+        with local_path(master.file) as path:
+            strip = filmstrip.make(path, duration=master.duration, start_time=master.start_time)
+    except (av.FFmpegError, ValueError, OSError) as exc:
+        # The video stays usable without thumbnails on its timeline.
+        logger.warning("filmstrip of video %s failed: %s", video.pk, exc)
+        return video
+    old = [field.name for field in (video.filmstrip, video.filmstrip_vtt) if field]
+    video.filmstrip.save(f"{video.slug}.jpg", ContentFile(strip.sheet), save=False)
+    # Both are served by a view that checks the video is visible (never a public folder).
+    sheet = reverse("downloads_api:filmstrip_sheet", args=[video.slug])
+    video.filmstrip_vtt.save(f"{video.slug}.vtt", ContentFile(strip.vtt.replace("{sheet}", sheet)), save=False)
+    Video.objects.filter(pk=video.pk).update(filmstrip=video.filmstrip.name, filmstrip_vtt=video.filmstrip_vtt.name)
+    storage = video.filmstrip.storage
+    for name in old:
+        transaction.on_commit(partial(storage.delete, name))
+    return video

@@ -53,3 +53,12 @@ def clip_expire_task() -> int:
 @shared_task(queue="media")
 def media_sweep_task() -> dict:
     return jobs.media_sweep()
+
+
+@shared_task(queue="media")
+def video_filmstrip_make_task(video_id: int) -> str:
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None:
+        return "gone"
+    services.video_filmstrip_make(video=video)
+    return "done"

@@ -1,5 +1,7 @@
 """Pages of the video library: list and video page with the download panel."""
 
+from fractions import Fraction
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mediaportal import search
 
-from . import selectors
+from . import selectors, shotlist
+from .media import timecode
+from .media.cut import frame_range
 from .models import Clip, Rendition, Video
 
 
@@ -80,6 +84,8 @@ def video_detail(request, slug):
     renditions = list(video.renditions.all())
     preview = selectors.rendition_preview(renditions)
     master = next((r for r in renditions if r.kind == Rendition.Kind.MASTER), None)
+    start_timecode = selectors.start_timecode_of(video)
+    fps = video.fps or Fraction(25)
     return render(
         request,
         "downloads/video_detail.html",
@@ -90,6 +96,9 @@ def video_detail(request, slug):
             "ready": video.status == Video.Status.READY,
             "max_clip_seconds": settings.CLIP_MAX_SECONDS,
             "clip_formats": _clip_formats(master),
+            "start_timecode": start_timecode,
+            "duration_timecode": timecode.format_frames(round((video.duration or 0) * fps), fps),
+            "shots": _shots(video, fps, start_timecode),
         },
     )
 
@@ -107,8 +116,34 @@ def _clip_formats(master: Rendition | None) -> list[tuple[str, str, int]]:
     ]
 
 
+def _shots(video: Video, fps: Fraction, start_timecode: str) -> list[dict]:
+    """The shot list as lines to seek to: each runs to the next one's start."""
+    parsed, errors = shotlist.parse(video.texts().shot_list)
+    if errors:  # typed before the admin checked it: the page shows the text as it is
+        return []
+    duration = video.duration or 0
+    starts = [float(shot.seconds_at(fps)) for shot in parsed]
+    return [
+        {
+            "start": start,
+            "end": starts[index + 1] if index + 1 < len(starts) else duration,
+            "timecode": timecode.format_frames(frame_range(fps, start, start)[0], fps, start_timecode),
+            "text": shot.text,
+        }
+        for index, (shot, start) in enumerate(zip(parsed, starts, strict=True))
+        if start < duration
+    ]
+
+
 @login_required
 def download_history(request):
     """The user's own downloads, newest first."""
     page = Paginator(selectors.download_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "downloads/download_history.html", {"page": page, "downloads": page.object_list})
+
+
+@login_required
+def clip_request_list(request):
+    """ "My clips": every clip the user asked for, with its download until it expires."""
+    page = Paginator(selectors.clip_request_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "downloads/clip_request_list.html", {"page": page, "clip_requests": page.object_list})

@@ -15,8 +15,10 @@ def password_rules() -> dict:
 
 @register.simple_tag
 def password_input(field):
-    """The new-password input, described by its checklist for screen readers."""
-    return field.as_widget(attrs={"aria-describedby": f"{field.auto_id}-rules"})
+    """The new-password input, described by its checklist (and its errors, under
+    the id Django's own widgets point at) for screen readers."""
+    described_by = [f"{field.auto_id}-rules"] + ([f"{field.auto_id}_error"] if field.errors else [])
+    return field.as_widget(attrs={"aria-describedby": " ".join(described_by)})
 
 
 @register.simple_tag(takes_context=True)

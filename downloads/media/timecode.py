@@ -69,3 +69,19 @@ def smpte_add(text: str, frames: int, fps: Fraction) -> str:
     """The timecode ``frames`` frames after ``text``, in the same counting."""
     drop = ";" in text or "," in text
     return frames_to_smpte(smpte_to_frames(text, fps) + frames, fps, drop)
+
+
+def start_frames(start: str, fps: Fraction) -> int:
+    """Frame count of a start timecode (``HH:MM:SS:FF``, ``;`` for drop-frame);
+    0 when absent or unreadable."""
+    try:
+        return smpte_to_frames(start or "", fps)
+    except ValueError:
+        return 0
+
+
+def format_frames(frame: int, fps: Fraction, start: str = "") -> str:
+    """The timecode of frame ``frame`` of a video whose first frame has
+    timecode ``start`` (00:00:00:00 when empty), counted as ``start`` is."""
+    drop = ";" in (start or "") or "," in (start or "")
+    return frames_to_smpte(start_frames(start, fps) + frame, fps, drop)

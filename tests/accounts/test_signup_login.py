@@ -140,3 +140,14 @@ def test_disabled_account_is_told_so(client, user):
     response = client.post(LOGIN, {"login": user.email, "password": PASSWORD}, follow=True)
     assert SESSION_KEY not in client.session
     assert "This account has been disabled." in response.content.decode()
+
+
+def test_every_aria_describedby_names_an_element_on_the_page(client):
+    import re
+
+    response = signup(client, email="not an address", password1="weak pass", password2="other")
+    page = response.content.decode()
+    described = [i for value in re.findall(r'aria-describedby="([^"]+)"', page) for i in value.split()]
+    assert "id_email_error" in described and "id_password1_error" in described
+    missing = [i for i in described if f'id="{i}"' not in page]
+    assert missing == []

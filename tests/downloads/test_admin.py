@@ -83,6 +83,25 @@ def test_the_upload_problem_is_told_in_the_staff_members_language(admin_client, 
     assert "Ce fichier ne contient pas d’image : c’est peut-être un enregistrement sonore." in response.content.decode()
 
 
+def test_a_shot_list_line_without_a_timecode_is_named_in_the_admin(admin_client, media_files):
+    upload = SimpleUploadedFile("harbour.mp4", media_files["bframes"].read_bytes(), content_type="video/mp4")
+    response = admin_client.post(
+        "/admin/downloads/video/add/",
+        {
+            "title": "Harbour exercise",
+            "slug": "harbour-exercise",
+            "shot_list": "00:00:00 Ships leaving\nRescue boat alongside",
+            "language": "zxx",
+            "master": upload,
+            "renditions-TOTAL_FORMS": "0",
+            "renditions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Line 2: start with a timecode such as 00:01:02" in response.content.decode()
+    assert not Video.objects.exists()
+
+
 # --- Odd and hostile input: a 4xx with a message, never a 500 ---
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from downloads.models import Clip, Download, Rendition, Video
+from downloads.models import Clip, ClipRequest, Download, Rendition, Video
 from tests.hostile import NUL
 from tests.newsroom.factories import VideoFactory
 
@@ -26,6 +26,11 @@ def user(django_user_model):
 def api(client, user):
     client.force_login(user)
     return client
+
+
+def render_of(body) -> Clip:
+    """The shared render behind one person's clip request."""
+    return ClipRequest.objects.get(pk=body["id"]).clip
 
 
 def post(client, payload, **headers):
@@ -68,8 +73,10 @@ def test_identical_requests_share_one_clip_and_one_render(api, video, django_cap
         second = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
         # 1.01 s falls inside frame 25's duration: the same frame range, the same clip.
         third = post(api, {"video": video.slug, "start": 1.01, "end": 2.0}).json()
-    assert first["id"] == second["id"]
-    assert third["id"] != first["id"]  # the first frame at or after 1.01 s is frame 26
+    # Each request is its own row; identical ones share the render.
+    assert len({first["id"], second["id"], third["id"]}) == 3
+    assert render_of(first) == render_of(second)
+    assert render_of(third) != render_of(first)  # the first frame at or after 1.01 s is frame 26
     assert len(callbacks) == 2
 
 
@@ -77,21 +84,22 @@ def test_the_web_proxy_can_be_the_source(api, make_video_row, django_capture_on_
     video = make_video_row("mkv", title="Archive")
     with django_capture_on_commit_callbacks(execute=True):
         body = post(api, {"video": video.slug, "start": 0.4, "end": 1.2, "rendition": "web"}).json()
-    clip = Clip.objects.get(pk=body["id"])
+    clip = render_of(body)
     assert clip.rendition.kind == Rendition.Kind.WEB and clip.status == Clip.Status.READY
     assert frame_numbers(clip.file.path) == list(range(10, 30))
 
 
 def test_a_failed_clip_is_tried_again_on_the_next_request(api, video, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+        request_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+    clip_id = ClipRequest.objects.get(pk=request_id).clip_id
     Clip.objects.filter(pk=clip_id).update(status=Clip.Status.FAILED, error="disk full")
-    assert api.get(f"/api/clips/{clip_id}/").json()["status"] == "failed"
-    assert "error" in api.get(f"/api/clips/{clip_id}/").json()
+    assert api.get(f"/api/clips/{request_id}/").json()["status"] == "failed"
+    assert "error" in api.get(f"/api/clips/{request_id}/").json()
     with django_capture_on_commit_callbacks(execute=True):
         again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
-    assert again["id"] == clip_id
-    assert api.get(f"/api/clips/{clip_id}/").json()["status"] == "ready"
+    assert render_of(again).pk == clip_id
+    assert api.get(f"/api/clips/{request_id}/").json()["status"] == "ready"
 
 
 @pytest.mark.parametrize(
@@ -162,6 +170,7 @@ def test_csrf_is_required(user, video):
 
 def test_unknown_clip_is_404(api, video):
     assert api.get("/api/clips/999999/").status_code == 404
+    assert api.get("/api/clips/6f1c1a52-35b5-4b0e-9a53-6c1f3b1d2e9a/").status_code == 404
 
 
 def test_only_get_and_post(api, video):
@@ -172,12 +181,12 @@ def test_a_clip_whose_job_was_lost_is_queued_again(api, video, settings, django_
     from django.utils import timezone
 
     with django_capture_on_commit_callbacks(execute=True):
-        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+        clip_id = render_of(post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()).pk
     long_ago = timezone.now() - timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     Clip.objects.filter(pk=clip_id).update(status=Clip.Status.RUNNING, started_at=long_ago, file="")
     with django_capture_on_commit_callbacks(execute=True):
         again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
-    assert again["id"] == clip_id
+    assert render_of(again).pk == clip_id
     assert Clip.objects.get(pk=clip_id).status == Clip.Status.READY
 
 
@@ -185,7 +194,7 @@ def test_a_recent_running_clip_is_not_started_twice(api, video, django_capture_o
     from django.utils import timezone
 
     with django_capture_on_commit_callbacks(execute=True):
-        clip_id = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()["id"]
+        clip_id = render_of(post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()).pk
     Clip.objects.filter(pk=clip_id).update(status=Clip.Status.RUNNING, started_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again = post(api, {"video": video.slug, "start": 1.0, "end": 2.0}).json()
@@ -204,7 +213,7 @@ def test_one_user_cannot_flood_the_media_queue(api, video, user, settings):
         third.json()["error"] == "Vous avez déjà 2 extraits en préparation. Veuillez attendre que l’un d’eux soit prêt."
     )
     # Asking again for a clip already on its way is fine: it adds no work.
-    assert post(api, {"video": video.slug, "start": 0, "end": 1}).json()["id"] == first.json()["id"]
+    assert render_of(post(api, {"video": video.slug, "start": 0, "end": 1}).json()) == render_of(first.json())
     assert Clip.objects.count() == 2
 
 

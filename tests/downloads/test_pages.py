@@ -1,10 +1,13 @@
 """The video list and the video page, as visitors, journalists and staff see them."""
 
 import datetime
+import io
+import math
 
 import pytest
 from django.utils import timezone
 
+from downloads.media.synth import read_frame_number
 from downloads.models import Video
 
 
@@ -75,6 +78,7 @@ def test_anonymous_visitors_watch_but_are_asked_to_log_in_to_download(client, ma
     assert f'src="/files/previews/{video.slug}.mp4"' in html
     assert "Log in to download" in html
     assert "/files/renditions/" not in html
+    assert 'data-action="request"' not in html  # the workspace, without the clip request
 
 
 def test_logged_in_users_get_a_button_per_rendition_and_the_clip_panel(client, django_user_model, make_video_row):
@@ -83,7 +87,8 @@ def test_logged_in_users_get_a_button_per_rendition_and_the_clip_panel(client, d
     html = client.get(video.get_absolute_url()).content.decode()
     assert "Original master · MKV · MPEG4 · 320×180" in html
     assert "Web version · MP4 · H.264 · 320×180" in html
-    assert 'id="clip-panel"' in html and "downloads/clip.js" in html
+    assert 'id="clip-form"' in html and "downloads/workspace.js" in html
+    assert 'data-action="request"' in html
 
 
 def test_video_page_in_french(client, make_video_row):
@@ -118,3 +123,41 @@ def test_the_account_page_shows_the_latest_downloads(client, django_user_model, 
     client.force_login(sam)
     html = client.get("/en/account/").content.decode()
     assert "Summit arrivals" in html and 'href="/en/account/downloads/"' in html
+
+
+def test_the_shot_list_is_lines_to_seek_to_and_the_admin_names_bad_lines(client, make_video_row):
+    from django.core.exceptions import ValidationError
+
+    from downloads.shotlist import validate_shot_list
+
+    video = make_video_row("bframes", shot_list="00:00:00 Wide shot\n00:00:02:10 Handshake\n00:00:04.500 Flags")
+    html = client.get(video.get_absolute_url()).content.decode()
+    assert 'data-start="0.0" data-end="2.4"' in html and 'data-start="2.4" data-end="4.5"' in html
+    assert 'data-start="4.5" data-end="6.0"' in html
+    assert "00:00:02:10</span> Handshake" in html
+    with pytest.raises(ValidationError) as error:
+        validate_shot_list("00:00:01 Wide\nclose-up of the flags\n00:00:00 Earlier")
+    assert [str(m) for m in error.value.messages] == [
+        "Line 2: start with a timecode such as 00:01:02 and then describe the shot (“close-up of the flags”).",
+        "Line 3: the shots must be in time order.",
+    ]
+
+
+def test_the_filmstrip_is_one_sprite_sheet_and_a_thumbnails_track(client, make_video_row):
+    from PIL import Image
+
+    video = make_video_row("bframes")
+    track = b"".join(client.get(f"/files/filmstrips/{video.slug}.vtt").streaming_content).decode()
+    cues = [line for line in track.splitlines() if "-->" in line]
+    assert track.startswith("WEBVTT") and len(cues) == 12  # 6 s, a tile every 0.5 s
+    assert cues[1] == "00:00:00.500 --> 00:00:01.000"
+    assert f"/files/filmstrips/{video.slug}.jpg#xywh=160,0,160,90" in track
+    sheet = client.get(f"/files/filmstrips/{video.slug}.jpg")
+    assert sheet["Content-Type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(b"".join(sheet.streaming_content)))
+    assert image.size == (10 * 160, 2 * 90)
+    # Tile n shows the frame at n × 0.5 s (frame 12.5 n, the first at or after).
+    tiles = [image.crop((n % 10 * 160, n // 10 * 90, n % 10 * 160 + 160, n // 10 * 90 + 90)) for n in range(12)]
+    assert [read_frame_number(tile.resize((320, 180))) for tile in tiles] == [math.ceil(12.5 * n) for n in range(12)]
+    hidden = make_video_row("bframes", title="Draft", publish=False)
+    assert client.get(f"/files/filmstrips/{hidden.slug}.jpg").status_code == 404

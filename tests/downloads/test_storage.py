@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from downloads.models import Clip, Rendition
+from downloads.models import Clip, ClipRequest, Rendition
 
 from .inspection import frame_numbers
 
@@ -34,7 +34,7 @@ def test_ingest_clip_and_download_without_local_files(
             json.dumps({"video": video.slug, "start": 0.4, "end": 1.2, "rendition": "web"}),
             content_type="application/json",
         ).json()
-    clip = Clip.objects.get(pk=body["id"])
+    clip = ClipRequest.objects.get(pk=body["id"]).clip
     assert clip.status == Clip.Status.READY
 
     response = admin_client.get(admin_client.get(body["url"]).json()["download_url"])

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from downloads import services
-from downloads.models import Clip, Video
+from downloads.models import Clip, ClipRequest, Video
 
 pytestmark = pytest.mark.worker
 
@@ -56,8 +56,10 @@ def test_concurrent_identical_requests_wait_on_one_job(celery_worker, ready_vide
     for thread in threads:
         thread.join()
     assert not errors
-    assert len({answer["id"] for answer in answers}) == 1
-    clip_id = answers[0]["id"]
+    # Four people, four requests of their own, one render.
+    assert len({answer["id"] for answer in answers}) == 4
+    assert len({ClipRequest.objects.get(pk=answer["id"]).clip_id for answer in answers}) == 1
+    clip_id = ClipRequest.objects.get(pk=answers[0]["id"]).clip_id
     _wait(lambda: Clip.objects.get(pk=clip_id).status == Clip.Status.READY)
     assert Clip.objects.count() == 1
     clip = Clip.objects.get()
