@@ -144,11 +144,8 @@ def _make_stills(video: Video, path: str, info: MediaInfo) -> None:
 def _make_web_version(video: Video, path: str, info: MediaInfo) -> None:
     """Every master gets one: the preview never plays the master itself."""
 
-    def progress(fraction: float) -> None:
-        pass  # the heartbeat thread says the job is alive; nothing reads ingest progress yet
-
     with scratch_file(".mp4") as output:
-        web.make_web_version(path, output, info=info, settings=_web_settings(), progress=progress)
+        web.make_web_version(path, output, info=info, settings=_web_settings())
         web_info = probe(output)
         old = Rendition.objects.filter(video=video, kind=Rendition.Kind.WEB).first()
         if old:

@@ -5,6 +5,7 @@ the keyframes; the first decoded picture gives what only a decoder knows
 (display rotation, interlacing). Anything that is not a usable video raises
 :class:`ProbeError` with a code callers translate for people."""
 
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
@@ -182,6 +183,28 @@ def check_video(source) -> None:
         fps = stream.average_rate or stream.guessed_rate or stream.base_rate
         if fps:
             _check_pixel_rate(stream.codec_context.width, stream.codec_context.height, Fraction(fps))
+        _check_index_within(container, _size_of(source))
+
+
+def _size_of(source) -> int | None:
+    if isinstance(source, str | bytes) or hasattr(source, "__fspath__"):
+        return os.path.getsize(source)
+    size = getattr(source, "size", None)
+    return size if isinstance(size, int) else None
+
+
+def _check_index_within(container, size: int | None) -> None:
+    """A file whose own index (MP4/MOV ``moov`` at the front, MXF index
+    tables) points past its end was cut short: an interrupted upload."""
+    if not size:
+        return
+    for stream in container.streams:
+        entries = stream.index_entries
+        if len(entries) and entries[-1].pos + entries[-1].size > size:
+            raise ProbeError(
+                f"the file is truncated: its index reaches byte {entries[-1].pos + entries[-1].size} of {size}",
+                "truncated",
+            )
 
 
 def _open_video(source):

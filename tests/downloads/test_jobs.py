@@ -93,6 +93,7 @@ def test_a_truncated_faststart_master_is_not_made_ready_with_part_of_its_length(
         ("photo.jpg", "This is a still image, not a video."),
         ("notes.txt", "This is a text or document file, not a video."),
         ("wide.mp4", "larger than 8K"),
+        ("cut-short.mp4", "This video file is incomplete: it stops long before the end it announces."),
     ],
 )
 def test_the_admin_refuses_at_upload_what_it_can_tell_at_once(admin_client, unusable, name, message):
