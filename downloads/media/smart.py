@@ -39,6 +39,7 @@ Report = Callable[[float], None]
 class Codec(Protocol):
     name: str
     can_reencode: bool
+    copies_as_is: bool  # copied packets need no rewriting
     settings: EncoderSettings
 
     def extradata(self) -> bytes | None: ...
@@ -264,7 +265,7 @@ class SmartCut:
                 raise NotSmartCuttable("packet without decode time")
             else:
                 dts = packet.dts
-            out = av.Packet(self.codec.copied(bytes(packet)))
+            out = av.Packet(packet if self.codec.copies_as_is else self.codec.copied(bytes(packet)))
             out.pts = round(packet.pts - self.start_ts)
             out.dts = round(dts - self.start_ts)
             out.duration = packet.duration or round(self.frame_ts)
