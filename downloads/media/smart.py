@@ -211,7 +211,7 @@ class SmartCut:
             if not self.codec.can_reencode:
                 raise NotSmartCuttable("a frame would need re-encoding")
             tail = self._encoding(first_left)
-            tail.feed(self.previous + gop)
+            tail.feed(self._references(gop) + gop)
             tail.close()
             self.segments[-1].frames = tail.count
 
@@ -222,8 +222,14 @@ class SmartCut:
             if self.delay is None:
                 self._set_delay(gop)
             self.head = self._encoding(self.start_ts - self.frame_ts / 2)
-            self.head.feed(self.previous)
+            self.head.feed(self._references(gop))
         self.head.feed(gop)
+
+    def _references(self, gop: list[Any]) -> list[Any]:
+        """The GOP before ``gop`` when its leading pictures (shown before its
+        keyframe, in an open GOP) may refer to it; nothing otherwise."""
+        key = gop[0].pts
+        return self.previous if any(p.pts < key for p in gop[1:]) else []
 
     def _close_head(self) -> None:
         assert self.head is not None
