@@ -21,6 +21,18 @@ from .seeking import decode_from, demux_from
 from .source import open_input
 
 COPYABLE_AUDIO = {"aac"}
+# Bytes per sample of the PCM codecs that are sliced, not decoded.
+PCM_BYTES = {
+    "pcm_s16le": 2,
+    "pcm_s16be": 2,
+    "pcm_s24le": 3,
+    "pcm_s24be": 3,
+    "pcm_s32le": 4,
+    "pcm_s32be": 4,
+    "pcm_f32le": 4,
+    "pcm_f32be": 4,
+    "pcm_f64le": 8,
+}
 
 
 def output_codec(source_codec: str, sample_format: str, wrapper: Wrapper) -> str | None:
@@ -53,6 +65,9 @@ def add_audio_tracks(
         if codec is None:
             stream = output.add_stream_from_template(source_audio)
             tracks.append(_copied_audio_packets(source, start, end, stream, index))
+        elif codec == ctx.name and codec in PCM_BYTES and ctx.channels:
+            stream = output.add_stream_from_template(source_audio)
+            tracks.append(_sliced_pcm_packets(source, start, end, stream, index))
         else:
             stream = _audio_stream(output, source_audio, codec, bitrate)
             tracks.append(_audio_packets(source, start, end, stream, index))
@@ -68,7 +83,7 @@ def _copied_audio_packets(
     the in point is 0; the first packet(s) get negative times, which the MP4
     muxer turns into an edit list that skips them at playback."""
     with open_input(source) as container:
-        audio: Any = container.streams.audio[track]
+        audio: Any = _only(container, track)
         tb: Fraction = audio.time_base
         previous: Any = None
         packet: Any
@@ -94,6 +109,45 @@ def _copied_audio_packets(
             previous = None
 
 
+def _only(container: av.container.InputContainer, track: int) -> Any:
+    """The audio track, with every other stream's packets skipped unread
+    (reading an interleaved master for its audio would otherwise read all
+    its video too)."""
+    audio: Any = container.streams.audio[track]
+    for stream in container.streams:
+        if stream.index != audio.index:
+            stream.discard = type(stream.discard).all
+    return audio
+
+
+def _sliced_pcm_packets(source: str, start: Fraction, end: Fraction, stream: Any, track: int) -> Iterator[av.Packet]:
+    """The PCM samples of [start, end) cut out of the source packets byte for
+    byte: exact to the sample, and no decoding."""
+    with av.open(source) as container:
+        audio: Any = _only(container, track)
+        ctx = audio.codec_context
+        rate, frame_bytes = ctx.sample_rate, PCM_BYTES[ctx.name] * ctx.channels
+        first, last = round(start * rate), round(end * rate)
+        packet: Any
+        for packet in demux_from(container, audio, max(start - 1, 0)):
+            if packet.pts is None or not packet.size or not packet.time_base:
+                continue
+            begin = round(packet.pts * packet.time_base * rate)
+            data = bytes(packet)
+            count = len(data) // frame_bytes
+            if begin >= last:
+                break
+            if begin + count <= first:
+                continue
+            skip, keep = max(first - begin, 0), min(begin + count, last) - max(begin, first)
+            out = av.Packet(data[skip * frame_bytes : (skip + keep) * frame_bytes])
+            out.time_base = Fraction(1, rate)
+            out.pts = out.dts = max(begin, first) - first
+            out.duration = keep
+            out.stream = stream
+            yield out
+
+
 def _audio_stream(output: av.container.OutputContainer, source_audio: Any, codec: str, bitrate: int) -> Any:
     ctx = source_audio.codec_context
     rate = ctx.sample_rate or 48000
@@ -111,7 +165,7 @@ def _audio_packets(source: str, start: Fraction, end: Fraction, stream: Any, tra
     rate = stream.codec_context.sample_rate
     first_sample, last_sample = round(start * rate), round(end * rate)
     with open_input(source) as container:
-        audio = container.streams.audio[track]
+        audio = _only(container, track)
         fifo = av.AudioFifo()
         decoded: Any
         chunk: Any

@@ -101,6 +101,7 @@ class Intra:
 
     name = "intra"
     can_reencode = False
+    copies_as_is = True
 
     def __init__(self, source: str, stream: Any, wrapper: Wrapper, settings: EncoderSettings):
         self.settings = settings

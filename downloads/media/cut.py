@@ -135,7 +135,9 @@ def _smart(source: str, destination: str, span: Span, facts: "_Source", report: 
         report=report,
     ).run()
     return {
-        "method": "copy" if walk.reencoded == 0 else "smart",
+        # Said as it happened: with no clean keyframe in the range, the walk
+        # re-encodes every frame (and still never throws work away).
+        "method": "copy" if walk.reencoded == 0 else "reencode" if walk.reencoded == walk.frames else "smart",
         "frames": walk.frames,
         "reencoded_frames": walk.reencoded,
         "segments": walk.segments,

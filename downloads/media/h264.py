@@ -188,6 +188,7 @@ class Codec:
         extradata = bytes(ctx.extradata or b"")
         self.annexb_in = not extradata or extradata[0] != 1
         self.annexb_out = wrapper.format == "mxf"
+        self.copies_as_is = self.annexb_in == self.annexb_out
         if self.annexb_in:
             units = split_annexb(extradata) if extradata else []
             if not any(nal_type(u) == NAL_SPS for u in units):

@@ -142,6 +142,7 @@ class Codec:
 
     name = "hevc"
     can_reencode = True
+    copies_as_is = True
 
     def __init__(self, source: str, stream: Any, wrapper: Wrapper, settings: EncoderSettings):
         extradata = bytes(stream.codec_context.extradata or b"")

@@ -26,6 +26,7 @@ def closed_gop(data: bytes) -> bool:
 class Codec:
     name = "mpeg2video"
     can_reencode = True
+    copies_as_is = True
 
     def __init__(self, source: str, stream: Any, wrapper: Wrapper, settings: EncoderSettings):
         ctx = stream.codec_context

@@ -40,6 +40,7 @@ Report = Callable[[float], None]
 class Codec(Protocol):
     name: str
     can_reencode: bool
+    copies_as_is: bool  # copied packets need no rewriting
     settings: EncoderSettings
 
     def extradata(self) -> bytes | None: ...
@@ -211,7 +212,7 @@ class SmartCut:
             if not self.codec.can_reencode:
                 raise NotSmartCuttable("a frame would need re-encoding")
             tail = self._encoding(first_left)
-            tail.feed(self.previous + gop)
+            tail.feed(self._references(gop) + gop)
             tail.close()
             self.segments[-1].frames = tail.count
 
@@ -222,8 +223,14 @@ class SmartCut:
             if self.delay is None:
                 self._set_delay(gop)
             self.head = self._encoding(self.start_ts - self.frame_ts / 2)
-            self.head.feed(self.previous)
+            self.head.feed(self._references(gop))
         self.head.feed(gop)
+
+    def _references(self, gop: list[Any]) -> list[Any]:
+        """The GOP before ``gop`` when its leading pictures (shown before its
+        keyframe, in an open GOP) may refer to it; nothing otherwise."""
+        key = gop[0].pts
+        return self.previous if any(p.pts < key for p in gop[1:]) else []
 
     def _close_head(self) -> None:
         assert self.head is not None
@@ -265,7 +272,7 @@ class SmartCut:
                 raise NotSmartCuttable("packet without decode time")
             else:
                 dts = packet.dts
-            out = av.Packet(self.codec.copied(bytes(packet)))
+            out = av.Packet(packet if self.codec.copies_as_is else self.codec.copied(bytes(packet)))
             out.pts = round(packet.pts - self.start_ts)
             out.dts = round(dts - self.start_ts)
             out.duration = packet.duration or round(self.frame_ts)

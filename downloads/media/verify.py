@@ -21,10 +21,7 @@ class GuardFailed(CutError):
 
 
 def check(path: str, *, frames: int, fps: Fraction, segments: list[Segment] | None = None) -> None:
-    with av.open(path) as container:
-        video: Any = container.streams.video[0]
-        tb: Fraction = video.time_base
-        packets = [(p.pts, p.is_keyframe) for p in container.demux(video) if p.size and p.pts is not None]
+    packets, tb, audio_ends, rates = _demux(path)
     if len(packets) != frames:
         raise GuardFailed(f"{len(packets)} frames where {frames} were asked for")
     order = sorted(pts for pts, _ in packets)
@@ -35,28 +32,33 @@ def check(path: str, *, frames: int, fps: Fraction, segments: list[Segment] | No
     for previous, current in zip(order, order[1:], strict=False):
         if not step / 2 < current - previous < step * 3 / 2:
             raise GuardFailed(f"a gap or a repeated frame at {float(current * tb):.4f} s")
-    _check_audio(path, frames / fps)
+    duration = frames / fps
+    for index, end in audio_ends.items():
+        if abs(end - duration) > Fraction(2048, rates[index]):
+            raise GuardFailed(f"audio track {index} lasts {float(end):.3f} s, not {float(duration):.3f} s")
     starts = sorted({segment.first for segment in segments or []} | {0, frames - 1})
     _check_decodable(path, packets, order, starts)
 
 
-def _check_audio(path: str, duration: Fraction) -> None:
+def _demux(path: str) -> tuple[list[tuple[int, bool]], Fraction, dict[int, Fraction], dict[int, int]]:
+    """One pass over the clip: (pts, keyframe?) of every video packet in
+    decode order, and where each audio track ends."""
     with av.open(path) as container:
-        streams: list[Any] = list(container.streams.audio)
-        if not streams:
-            return
-        ends = {stream.index: Fraction(0) for stream in streams}
+        video: Any = container.streams.video[0]
+        audio: list[Any] = list(container.streams.audio)
+        ends = {stream.index: Fraction(0) for stream in audio}
+        rates = {stream.index: stream.codec_context.sample_rate or 48000 for stream in audio}
+        packets: list[tuple[int, bool]] = []
         packet: Any
-        for packet in container.demux(*streams):
-            if packet.pts is not None and packet.size and packet.time_base:
+        for packet in container.demux(video, *audio):
+            if not packet.size or packet.pts is None:
+                continue
+            if packet.stream.index == video.index:
+                packets.append((packet.pts, bool(packet.is_keyframe)))
+            elif packet.time_base:
                 end = (packet.pts + (packet.duration or 0)) * packet.time_base
                 ends[packet.stream.index] = max(ends[packet.stream.index], end)
-        for stream in streams:
-            rate = stream.codec_context.sample_rate or 48000
-            if abs(ends[stream.index] - duration) > Fraction(2048, rate):
-                raise GuardFailed(
-                    f"audio track {stream.index} lasts {float(ends[stream.index]):.3f} s, not {float(duration):.3f} s"
-                )
+        return packets, video.time_base, ends, rates
 
 
 def _check_decodable(path: str, packets: list[tuple[int, bool]], order: list[int], starts: list[int]) -> None:
@@ -68,15 +70,28 @@ def _check_decodable(path: str, packets: list[tuple[int, bool]], order: list[int
     for index in starts:
         position = position_of[order[min(index, len(order) - 1)]]
         key = max((i for i in range(position + 1) if packets[i][1]), default=0)
-        windows.add((key, position + 8))
+        windows.add((key, min(position + 8, len(packets))))
     with av.open(path) as container:
         video: Any = container.streams.video[0]
-        all_packets: list[Any] = [p for p in container.demux(video) if p.size and p.pts is not None]
         for key, stop in sorted(windows):
+            wanted = [pts for pts, _ in packets[key:stop]]
+            container.seek(packets[key][0], stream=video, backward=True, any_frame=False)
+            window: list[Any] = []
+            for packet in container.demux(video):
+                if not packet.size or packet.pts is None:
+                    continue
+                if window or packet.pts == wanted[0]:
+                    window.append(packet)
+                if len(window) == len(wanted):
+                    break
+            if [p.pts for p in window] != wanted:  # a seek that landed elsewhere: read from the start
+                container.seek(0, stream=video, backward=True, any_frame=True)
+                demuxed = [p for p in container.demux(video) if p.size and p.pts is not None]
+                window = demuxed[key:stop]
             decoder: Any = av.CodecContext.create(video.codec_context.name, "r")
             if video.codec_context.extradata:
                 decoder.extradata = bytes(video.codec_context.extradata)
-            window = all_packets[key:stop]
+            decoder.thread_type = "AUTO"
             got: set[int] = set()
             try:
                 for packet in window:
