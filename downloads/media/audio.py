@@ -123,7 +123,7 @@ def _only(container: av.container.InputContainer, track: int) -> Any:
 def _sliced_pcm_packets(source: str, start: Fraction, end: Fraction, stream: Any, track: int) -> Iterator[av.Packet]:
     """The PCM samples of [start, end) cut out of the source packets byte for
     byte: exact to the sample, and no decoding."""
-    with av.open(source) as container:
+    with open_input(source) as container:
         audio: Any = _only(container, track)
         ctx = audio.codec_context
         rate, frame_bytes = ctx.sample_rate, PCM_BYTES[ctx.name] * ctx.channels
