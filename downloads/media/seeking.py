@@ -23,12 +23,23 @@ def demux_from(container, stream, target) -> Iterator[av.Packet]:
         container.seek(max(int(position / tb), 0), stream=stream, backward=True, any_frame=False)
         packets = container.demux(stream)
         first = next((p for p in packets if p.pts is not None and p.size and p.is_keyframe), None)
-        if first is None or first.pts * tb <= target or position <= 0:
+        # Landed after the target, or past every keyframe (MPEG-TS whose clock
+        # starts hours in can land at the end): step back, further each time.
+        if (first is not None and first.pts * tb <= target) or position <= 0:
             if first is not None:
                 yield first
-            yield from packets
+                yield from _rest(packets)
             return
         back = back * 2 if back else Fraction(1)
+
+
+def _rest(packets: Iterator[av.Packet]) -> Iterator[av.Packet]:
+    # PyAV's demuxer raises StopIteration again when resumed after its end;
+    # inside this generator that would turn into a RuntimeError.
+    try:
+        yield from packets
+    except StopIteration:
+        return
 
 
 def decode_from(container, stream, target) -> Iterator[av.VideoFrame | av.AudioFrame]:

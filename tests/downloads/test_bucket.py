@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from downloads import files
-from downloads.models import Clip, Download, Rendition, Video
+from downloads.models import Clip, ClipRequest, Download, Rendition, Video
 
 from .inspection import frame_numbers
 
@@ -21,14 +21,14 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def _clip(client, video, start, end, callbacks) -> Clip:
+def _clip(client, video, start, end, callbacks) -> ClipRequest:
     with callbacks(execute=True):
         body = client.post(
             "/api/clips/",
             json.dumps({"video": video.slug, "start": start, "end": end, "rendition": "web"}),
             content_type="application/json",
         ).json()
-    return Clip.objects.get(pk=body["id"])
+    return ClipRequest.objects.select_related("clip").get(pk=body["id"])
 
 
 def test_every_file_of_a_video_lives_in_the_bucket(s3_storage, make_video_row, settings):
@@ -47,10 +47,11 @@ def test_clip_full_and_ranged_downloads_from_the_bucket(
     s3_storage, make_video_row, admin_client, tmp_path, django_capture_on_commit_callbacks
 ):
     video = make_video_row("mkv", title="Archive")
-    clip = _clip(admin_client, video, 0.4, 1.2, django_capture_on_commit_callbacks)
+    request = _clip(admin_client, video, 0.4, 1.2, django_capture_on_commit_callbacks)
+    clip = request.clip
     assert clip.status == Clip.Status.READY and clip.file.name in s3_storage.keys()
 
-    response = admin_client.get(f"/files/clips/{clip.pk}/{clip.download_name()}")
+    response = admin_client.get(f"/files/clips/{request.pk}/{clip.download_name()}")
     assert response.status_code == 200
     path = tmp_path / "clip.mp4"
     path.write_bytes(_body(response))

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 
 from downloads import services
-from downloads.models import Clip, Download, Rendition, Video
+from downloads.models import Clip, ClipRequest, Download, Rendition, Video
 from mediaportal.celery import app as celery_app
 
 from .inspection import frame_numbers
@@ -87,8 +87,9 @@ def test_ingest_clip_download_and_delete_across_hosts(s3_storage, media_files, s
             json.dumps({"video": video.slug, "start": 0.4, "end": 1.2, "rendition": "web"}),
             content_type="application/json",
         ).json()
-        _wait(lambda: Clip.objects.get(pk=body["id"]).status == Clip.Status.READY, "the clip", log)
-        clip = Clip.objects.get(pk=body["id"])
+        request_row = ClipRequest.objects.get(pk=body["id"])
+        _wait(lambda: Clip.objects.get(pk=request_row.clip_id).status == Clip.Status.READY, "the clip", log)
+        clip = Clip.objects.get(pk=request_row.clip_id)
         download = tmp_path / "clip.mp4"
         download.write_bytes(_body(client.get(client.get(body["url"]).json()["download_url"])))
         assert frame_numbers(download) == list(range(10, 30))

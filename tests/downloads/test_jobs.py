@@ -198,7 +198,8 @@ def test_the_sweeper_requeues_a_lost_render_and_fails_one_lost_too_often(
 ):
     rendition = make_video_row("bframes").renditions.get(kind=Rendition.Kind.MASTER)
     with django_capture_on_commit_callbacks(execute=True):
-        clip = services.clip_request(rendition=rendition, start=1, end=2, user=None)
+        fps = rendition.fps
+        clip = services.clip_request(rendition=rendition, first_frame=round(fps), end_frame=round(2 * fps), user=None)
     _lose(Clip, clip.pk, 1, settings)
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.media_sweep()["clips_requeued"] == 1

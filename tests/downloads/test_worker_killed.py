@@ -126,7 +126,7 @@ def test_sigkilled_ingest_and_render_are_taken_up_again_and_finish_once(settings
 
         master = video.renditions.get(kind=Rendition.Kind.MASTER)
         with transaction.atomic():
-            clip = services.clip_request(rendition=master, start=0, end=10, user=None)
+            clip = services.clip_request(rendition=master, first_frame=0, end_frame=round(10 * master.fps), user=None)
         _wait(
             lambda: Clip.objects.filter(pk=clip.pk, status=Clip.Status.RUNNING, attempts=1).exists(),
             60,

@@ -58,6 +58,17 @@
   var errorIn = document.getElementById("clip-in-error");
   var errorOut = document.getElementById("clip-out-error");
   var lengthOut = document.getElementById("clip-length");
+  var sizeOut = document.getElementById("clip-size");
+  var formatSelect = document.getElementById("clip-format");
+  // Expected size: the chosen format's bytes per second (data-rate) times the length.
+  function updateSize(ok) {
+    if (!sizeOut || !formatSelect) return;
+    var option = formatSelect.options[formatSelect.selectedIndex];
+    var perSecond = option ? +option.getAttribute("data-rate") : 0;
+    if (!ok || !perSecond) { sizeOut.textContent = "—"; return; }
+    var bytes = perSecond * secondsOf(mark.out + 1 - mark.in);
+    sizeOut.textContent = bytes >= 1e9 ? (bytes / 1e9).toFixed(1) + " GB" : Math.max(0.1, bytes / 1e6).toFixed(1) + " MB";
+  }
   var message = document.getElementById("clip-message");
   var requestButton = form.querySelector("[data-action=request]");
   var rows = document.getElementById("clip-rows");
@@ -110,6 +121,7 @@
     fieldError(inputOut, errorOut, problemOut);
     var ok = !problemIn && !problemOut;
     lengthOut.textContent = ok ? timecode(mark.out + 1 - mark.in, true) : "—";
+    updateSize(ok);
     if (requestButton) requestButton.disabled = !ok;
     return ok;
   }
@@ -124,6 +136,7 @@
   }
   inputIn.addEventListener("input", check);
   inputOut.addEventListener("input", check);
+  if (formatSelect) formatSelect.addEventListener("change", check);
 
   // --- Transport -----------------------------------------------------------
   var reverse = { speed: 0, timer: null };
