@@ -122,7 +122,7 @@ def test_deleting_a_video_removes_its_files_after_commit(
     video = make_video_row("mkv", title="Archive")
     _clip(admin_client, video, 0.4, 1.2, django_capture_on_commit_callbacks)
     before = s3_storage.keys()
-    assert {k.split("/")[0] for k in before} == {"renditions", "posters", "thumbnails", "clips"}
+    assert {k.split("/")[0] for k in before} == {"renditions", "posters", "thumbnails", "filmstrips", "clips"}
 
     with pytest.raises(RuntimeError), transaction.atomic():
         video.delete()
