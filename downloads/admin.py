@@ -92,7 +92,8 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "is_published", "language"]
     search_fields = ["title", "title_fr", "summary", "summary_fr", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = [
+    # What ingest found: shown, never edited.
+    PROCESSING_FIELDS = [
         "status",
         "problem",
         "failure_reason",
@@ -103,6 +104,7 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
         "height",
         "poster_preview",
     ]
+    readonly_fields = PROCESSING_FIELDS
     inlines = [RenditionInline]
     actions = ["reprocess", "publish", "unpublish"]
     # Each text in English and French side by side (one row per text); an
@@ -135,19 +137,7 @@ class VideoAdmin(PortalAdminMixin, admin.ModelAdmin):
         (_("Publication"), {"fields": ["is_published", "published_at"]}),
         (
             _("Processing"),
-            {
-                "fields": [
-                    "status",
-                    "problem",
-                    "failure_reason",
-                    "ingest_attempts",
-                    "duration",
-                    "frame_rate",
-                    "width",
-                    "height",
-                    "poster_preview",
-                ]
-            },
+            {"fields": PROCESSING_FIELDS},
         ),
     ]
 
