@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from newsroom.newsletter import rendering, sending
 from newsroom.services import article_renditions_make
@@ -96,5 +98,9 @@ def test_subscribers_get_the_branded_issue_over_smtp(issue, sink_factory):
     html = marc.get_body(("html",)).get_content()
     text = marc.get_body(("plain",)).get_content()
     assert "Portail médias" in html and "Ouverture du sommet à Genève" in html and "/unsubscribe/" in html
-    assert text.startswith("Portail médias · 1 décembre 2026")
+    # Sending stamps the issue with the time it started: its date in the site's time zone.
+    issue.refresh_from_db()
+    with translation.override("fr"):
+        sent_on = date_format(timezone.localtime(issue.started_at), "DATE_FORMAT")
+    assert text.startswith(f"Portail médias · {sent_on}")
     assert "Media Portal" in messages["anna@example.org"].get_body(("html",)).get_content()
