@@ -14,6 +14,7 @@ from PIL import Image
 
 from .seeking import decode_from
 from .source import open_input
+from .timecode import format_millis
 
 TILE_WIDTH = 160
 MAX_TILES = 100
@@ -33,11 +34,6 @@ class Filmstrip:
 
 def interval_for(duration: float) -> float:
     return max(duration / MAX_TILES, MIN_INTERVAL)
-
-
-def _vtt_time(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    return f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
 
 
 def _frame_at(container, stream, seconds: Fraction) -> Image.Image | None:
@@ -80,7 +76,7 @@ def make(source, *, duration: float, start_time: float = 0.0, sheet_name: str = 
         sheet.paste(image, (x, y))
         end = min((index + 1) * interval, duration) if index == len(images) - 1 else (index + 1) * interval
         cues += [
-            f"{_vtt_time(index * interval)} --> {_vtt_time(end)}",
+            f"{format_millis(index * interval)} --> {format_millis(end)}",
             f"{sheet_name}#xywh={x},{y},{TILE_WIDTH},{height}",
             "",
         ]
