@@ -98,7 +98,7 @@ def editor_round_trip(newsroom, base, page, mailoutbox):
     page.get_by_role("button", name="Confirm: send to 3 subscribers").click()
     page.wait_for_selector(".messagelist .success")
     bar = page.locator("#issue-progress-bar")
-    page.wait_for_function("() => document.querySelector('[data-field=sent]').textContent === '3'")
+    page.wait_for_function("() => document.querySelector('[data-field=sent]')?.textContent === '3'")
     assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("3", "3")
     assert page.locator("[data-field=remaining]").inner_text() == "0"
     assert len(mailoutbox) == 2 + 3
@@ -106,13 +106,13 @@ def editor_round_trip(newsroom, base, page, mailoutbox):
     # Pause and resume an issue that is going out.
     paused = newsroom["paused"]
     page.goto(f"{base}/admin/newsletter/newsletterissue/{paused.pk}/change/")
-    page.wait_for_function("() => document.querySelector('[data-field=remaining]').textContent === '3'")
+    page.wait_for_function("() => document.querySelector('[data-field=remaining]')?.textContent === '3'")
     assert not page.get_by_role("button", name="Resume").is_visible()
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Resume").wait_for()
     assert not page.get_by_role("button", name="Pause").is_visible()
     assert NewsletterIssue.objects.get(pk=paused.pk).status == NewsletterIssue.Status.PAUSED
     page.get_by_role("button", name="Resume").click()
-    page.wait_for_function("() => document.querySelector('[data-field=sent]').textContent === '3'")
+    page.wait_for_function("() => document.querySelector('[data-field=sent]')?.textContent === '3'")
     assert NewsletterIssue.objects.get(pk=paused.pk).status == NewsletterIssue.Status.SENT
     assert len(mailoutbox) == 2 + 3 + 3
